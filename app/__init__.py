@@ -1,0 +1,1 @@
+"""Wiring: settings, database, the Starlette application, auth and the command line."""

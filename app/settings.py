@@ -1,0 +1,84 @@
+"""Configuration from the environment (prefix ``CRM_``), in one validated object."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CRM_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", description="production refuses to start without an explicit secret key"
+    )
+    database_url: str = Field(
+        f"sqlite+aiosqlite:///{VAR_DIR}/crm.sqlite3",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://…",
+    )
+    database_pool_size: int = 10
+    secret_key: str | None = Field(None, description="signs tokens and download links")
+    public_base_url: str = "http://127.0.0.1:8000"
+    business_timezone: str = "Asia/Kolkata"
+    cors_origins: list[str] = Field(default_factory=list)
+    data_dir: Path = VAR_DIR
+
+    token_ttl_seconds: int = 12 * 3600
+    login_failures_before_delay: int = 3
+    login_max_delay_seconds: float = 5.0
+
+    page_size_default: int = 20
+    page_size_max: int = 100
+
+    credit_warning_percent: Decimal = Decimal("75")
+    credit_critical_percent: Decimal = Decimal("90")
+
+    quotation_validity_days: int = 30
+    payment_terms_days: int = 30
+
+    log_level: str = "INFO"
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)
+        return value
+
+    @model_validator(mode="after")
+    def _secret_required_in_production(self) -> Settings:
+        if self.environment == "production" and not self.secret_key:
+            raise ValueError("CRM_SECRET_KEY must be set when CRM_ENVIRONMENT=production")
+        return self
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.business_timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or a local one generated once and kept under the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

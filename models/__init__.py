@@ -1,0 +1,46 @@
+"""SQLAlchemy tables of Sanvi CRM: one module per aggregate, no queries, no rules."""
+
+from models.base import Base, Money, Percent, UTCDateTime
+from models.counter import Counter
+from models.credit import CreditLimitHistory
+from models.customer import Customer, CustomerTag
+from models.interaction import CustomerInteraction, InteractionAttachment
+from models.job import Job
+from models.order import Order, OrderLine, OrderStatusChange, Payment
+from models.pricing import SegmentPricingRule
+from models.product import Product
+from models.quotation import Quotation, QuotationLine, QuotationStatusChange
+from models.scoring import CustomerEngagementScore, CustomerLifetimeValue
+from models.segment import CustomerSegment, CustomerSegmentationRule, CustomerSegmentMembership
+from models.task import FollowUpTask
+from models.user import User
+
+__all__ = [
+    "Base",
+    "Counter",
+    "CreditLimitHistory",
+    "Customer",
+    "CustomerEngagementScore",
+    "CustomerInteraction",
+    "CustomerLifetimeValue",
+    "CustomerSegment",
+    "CustomerSegmentMembership",
+    "CustomerSegmentationRule",
+    "CustomerTag",
+    "FollowUpTask",
+    "InteractionAttachment",
+    "Job",
+    "Money",
+    "Order",
+    "OrderLine",
+    "OrderStatusChange",
+    "Payment",
+    "Percent",
+    "Product",
+    "Quotation",
+    "QuotationLine",
+    "QuotationStatusChange",
+    "SegmentPricingRule",
+    "UTCDateTime",
+    "User",
+]

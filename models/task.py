@@ -1,0 +1,39 @@
+"""Follow-up tasks: the sales reps' to-do list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, enum_column, utcnow
+from models.enums import Priority, TaskSource, TaskStatus
+
+
+class FollowUpTask(Base):
+    __tablename__ = "follow_up_tasks"
+    __table_args__ = (
+        Index("ix_follow_up_tasks_assignee_status_due", "assignee_id", "status", "due_at", "id"),
+        Index("ix_follow_up_tasks_customer_id_created_at", "customer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_interactions.id"), index=True
+    )
+    quotation_id: Mapped[int | None] = mapped_column(ForeignKey("quotations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority))
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(1000))
+    source: Mapped[TaskSource] = mapped_column(enum_column(TaskSource))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""The domain: plain async functions over an explicit session. No GraphQL here."""

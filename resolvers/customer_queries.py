@@ -1,0 +1,147 @@
+"""Reading customers: filters, sort orders and keyset pages over plain rows.
+
+List pages select table columns into rows (no ORM identity map): on a nested page of 100
+customers, building ORM objects costs more than the database work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Customer, CustomerTag
+from models.enums import BusinessType, CustomerStatus
+from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
+from resolvers.search import normalise_query
+
+CUSTOMER_COLUMNS = Customer.__table__.c
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    search: str | None = None
+    business_types: Sequence[BusinessType] = ()
+    statuses: Sequence[CustomerStatus] = ()
+    states: Sequence[str] = ()
+    owner_ids: Sequence[int] = ()
+    tags: Sequence[str] = ()
+    all_tags: bool = False
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    ids: Sequence[int] = field(default_factory=tuple)
+
+
+class CustomerSortField(enum.StrEnum):
+    NAME = "NAME"
+    CODE = "CODE"
+    CREATED_AT = "CREATED_AT"
+    UPDATED_AT = "UPDATED_AT"
+
+
+_SORT_COLUMNS: dict[CustomerSortField, tuple[Any, Any]] = {
+    CustomerSortField.NAME: (Customer.name, str),
+    CustomerSortField.CODE: (Customer.code, str),
+    CustomerSortField.CREATED_AT: (Customer.created_at, parse_datetime),
+    CustomerSortField.UPDATED_AT: (Customer.updated_at, parse_datetime),
+}
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_conditions(flt: CustomerFilter | None) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a customer filter; shared by lists, counts and exports."""
+    if flt is None:
+        return []
+    conditions: list[ColumnElement[bool]] = []
+    if flt.search and flt.search.strip():
+        for word in normalise_query(flt.search).split(" "):
+            conditions.append(Customer.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+    if flt.business_types:
+        conditions.append(Customer.business_type.in_(list(flt.business_types)))
+    if flt.statuses:
+        conditions.append(Customer.status.in_(list(flt.statuses)))
+    if flt.states:
+        conditions.append(Customer.state.in_(list(flt.states)))
+    if flt.owner_ids:
+        conditions.append(Customer.owner_id.in_(list(flt.owner_ids)))
+    if flt.ids:
+        conditions.append(Customer.id.in_(list(flt.ids)))
+    if flt.tags:
+        tags = sorted(set(flt.tags))
+        if flt.all_tags:
+            for tag in tags:
+                conditions.append(
+                    exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag == tag)
+                )
+        else:
+            conditions.append(
+                exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag.in_(tags))
+            )
+    if flt.created_from:
+        conditions.append(Customer.created_at >= flt.created_from)
+    if flt.created_to:
+        conditions.append(Customer.created_at < flt.created_to)
+    return conditions
+
+
+def filtered_customers(flt: CustomerFilter | None) -> Select[Any]:
+    query = select(*CUSTOMER_COLUMNS)
+    conditions = filter_conditions(flt)
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def sort_key(sort: CustomerSortField, *, descending: bool) -> tuple[SortKey, list[str]]:
+    column, parser = _SORT_COLUMNS[sort]
+    key = SortKey(columns=[column, Customer.id], parsers=[parser, int], descending=descending)
+    return key, [column.key, "id"]
+
+
+async def list_customers(
+    session: AsyncSession,
+    *,
+    flt: CustomerFilter | None,
+    sort: CustomerSortField = CustomerSortField.NAME,
+    descending: bool = False,
+    first: int,
+    after: str | None = None,
+) -> Page[Row[Any]]:
+    key, names = sort_key(sort, descending=descending)
+    return await fetch_page(
+        session, filtered_customers(flt), key=key, key_names=names, first=first, after=after
+    )
+
+
+async def count_customers(session: AsyncSession, *, flt: CustomerFilter | None) -> int:
+    conditions = filter_conditions(flt)
+    query = select(func.count()).select_from(Customer)
+    if conditions:
+        query = query.where(and_(*conditions))
+    return int(await session.scalar(query) or 0)
+
+
+async def customers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
+    rows = (await session.execute(select(*CUSTOMER_COLUMNS).where(Customer.id.in_(ids)))).all()
+    by_id = {r.id: r for r in rows}
+    return [by_id.get(i) for i in ids]
+
+
+async def tags_by_customer_ids(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:
+    rows = (
+        await session.execute(
+            select(CustomerTag.customer_id, CustomerTag.tag)
+            .where(CustomerTag.customer_id.in_(ids))
+            .order_by(CustomerTag.customer_id, CustomerTag.tag)
+        )
+    ).all()
+    tags: dict[int, list[str]] = {}
+    for customer_id, tag in rows:
+        tags.setdefault(customer_id, []).append(tag)
+    return [tags.get(i, []) for i in ids]

@@ -1,0 +1,22 @@
+"""What customer text search matches against: one lower-cased, normalised string."""
+
+from __future__ import annotations
+
+
+def customer_search_text(
+    *,
+    name: str,
+    code: str,
+    email: str | None,
+    phone: str | None,
+    tax_id: str | None,
+) -> str:
+    parts = [name, code, email or "", phone or "", tax_id or ""]
+    # The phone is also indexed without its "+" and country code spacing, so "98200" finds it.
+    if phone:
+        parts.append(phone.lstrip("+"))
+    return " ".join(p.strip().lower() for p in parts if p)[:700]
+
+
+def normalise_query(query: str) -> str:
+    return " ".join(query.lower().split())

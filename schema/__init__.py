@@ -1,0 +1,1 @@
+"""The GraphQL layer: thin Strawberry types and operations that call resolvers."""

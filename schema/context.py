@@ -1,0 +1,136 @@
+"""Per-request context: who is asking, the session factories, and this request's loaders.
+
+Loaders are created per request (their caches must not outlive it) and each batch runs
+in its own short read session, because sibling fields resolve concurrently and one
+``AsyncSession`` cannot serve two coroutines at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.dataloader import DataLoader
+
+from resolvers import (
+    credit,
+    customer_queries,
+    document_queries,
+    pricing_rules,
+    products,
+    segments,
+    users,
+)
+from resolvers.actor import Actor
+from resolvers.config import DomainConfig
+from resolvers.users import LoginThrottle
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SessionFactories(Protocol):
+    read_session: async_sessionmaker[AsyncSession]
+    write_session: async_sessionmaker[AsyncSession]
+
+
+class TokenIssuer(Protocol):
+    def __call__(self, user_id: int) -> tuple[str, dt.datetime]: ...
+
+
+class Loaders:
+    """The request's data loaders, named for what they map."""
+
+    def __init__(self, db: SessionFactories) -> None:
+        self._db = db
+
+    def _make(
+        self, batch: Callable[[AsyncSession, Sequence[Any]], Awaitable[Sequence[Any]]]
+    ) -> DataLoader[Any, Any]:
+        async def load(keys: list[Any]) -> Sequence[Any]:
+            async with self._db.read_session() as session:
+                return await batch(session, keys)
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
+    def customer_by_id(self) -> DataLoader[int, Any]:
+        return self._make(customer_queries.customers_by_ids)
+
+    @cached_property
+    def tags_by_customer_id(self) -> DataLoader[int, list[str]]:
+        return self._make(customer_queries.tags_by_customer_ids)
+
+    @cached_property
+    def user_by_id(self) -> DataLoader[int, Any]:
+        return self._make(users.users_by_ids)
+
+    @cached_property
+    def product_by_id(self) -> DataLoader[int, Any]:
+        return self._make(products.products_by_ids)
+
+    @cached_property
+    def segments_by_customer_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(segments.segments_by_customer_ids)
+
+    @cached_property
+    def outstanding_by_customer_id(self) -> DataLoader[int, Any]:
+        return self._make(credit.outstanding_by_customer_ids)
+
+    @cached_property
+    def paid_by_order_id(self) -> DataLoader[int, Any]:
+        return self._make(credit.paid_by_order_ids)
+
+    @cached_property
+    def pricing_rule_by_id(self) -> DataLoader[int, Any]:
+        return self._make(pricing_rules.pricing_rules_by_ids)
+
+    @cached_property
+    def segment_by_id(self) -> DataLoader[int, Any]:
+        return self._make(segments.segments_by_ids)
+
+    @cached_property
+    def quotation_by_id(self) -> DataLoader[int, Any]:
+        return self._make(document_queries.quotations_by_ids)
+
+    @cached_property
+    def order_by_id(self) -> DataLoader[int, Any]:
+        return self._make(document_queries.orders_by_ids)
+
+    @cached_property
+    def lines_by_quotation_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(document_queries.quotation_lines)
+
+    @cached_property
+    def lines_by_order_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(document_queries.order_lines)
+
+    @cached_property
+    def status_changes_by_quotation_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(document_queries.quotation_status_changes)
+
+    @cached_property
+    def status_changes_by_order_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(document_queries.order_status_changes)
+
+    @cached_property
+    def payments_by_order_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(document_queries.order_payments)
+
+
+@dataclass
+class Context:
+    db: SessionFactories
+    config: DomainConfig
+    actor: Actor | None
+    request_id: str
+    issue_token: TokenIssuer
+    login_throttle: LoginThrottle
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.db)

@@ -1,0 +1,453 @@
+"""Customers: the type at the centre of the API, its list, and create/update."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import credit_history as history_domain
+from resolvers import customer_queries as queries
+from resolvers import customers as customer_domain
+from resolvers.credit import credit_status
+from resolvers.customer_queries import CustomerSortField as DomainSortField
+from resolvers.document_queries import customer_documents
+from resolvers.errors import NotFound
+from resolvers.india import canonical_state
+from resolvers.roles import Action
+from schema.connections import Connection, connection, counted_by, page_size
+from schema.enums import (
+    BusinessType,
+    CreditLevel,
+    CustomerSortField,
+    CustomerStatus,
+    SegmentKind,
+    SortDirection,
+)
+from schema.errors import UserError
+from schema.operations import acting_user, decode_id, optional_id, read, write
+from schema.permissions import allowed
+from schema.users import User, load_user
+
+if TYPE_CHECKING:
+    from schema.sales import Order, Quotation
+
+READ = [allowed(Action.READ)]
+WRITE = [allowed(Action.WRITE_SALES)]
+
+
+@strawberry.type(description="A postal address.")
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str
+
+
+@strawberry.type(description="A group of customers (by business type, volume, place, …).")
+class Segment:
+    id: strawberry.ID
+    key: str
+    name: str
+    kind: SegmentKind
+    description: str | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Segment:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            key=row.key,
+            name=row.name,
+            kind=row.kind,
+            description=row.description,
+        )
+
+
+@strawberry.type(description="One audited change of a customer's credit limit.")
+class CreditLimitChange:
+    id: strawberry.ID
+    old_limit: Decimal | None
+    new_limit: Decimal | None
+    reason: str
+    changed_at: dt.datetime
+    changed_by_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who made the change.")
+    async def changed_by(self, info: Info) -> User | None:
+        return await load_user(info, self.changed_by_id)
+
+    @classmethod
+    def from_row(cls, row: Any) -> CreditLimitChange:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            old_limit=row.old_limit,
+            new_limit=row.new_limit,
+            reason=row.reason,
+            changed_at=row.changed_at,
+            changed_by_id=row.changed_by_id,
+        )
+
+
+@strawberry.type(description="A customer's credit exposure against its limit.")
+class Credit:
+    limit: Decimal | None = strawberry.field(description="Null: no limit. 0: no credit at all.")
+    outstanding: Decimal = strawberry.field(
+        description="Order totals (not cancelled) minus their payments."
+    )
+    available: Decimal | None = strawberry.field(description="limit − outstanding.")
+    utilization: float | None = strawberry.field(
+        description="outstanding / limit as a fraction (0.75 = 75 %); null without a limit."
+    )
+    level: CreditLevel
+    customer_id: strawberry.Private[int]
+
+    @strawberry.field(description="Limit changes, newest first.")
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CreditLimitChange]:
+        page = await read(
+            info,
+            history_domain.credit_history,
+            customer_id=self.customer_id,
+            first=page_size(info, first),
+            after=after,
+        )
+        count = counted_by(
+            info.context.db.read_session,
+            history_domain.count_credit_history,
+            customer_id=self.customer_id,
+        )
+        return connection(page, CreditLimitChange.from_row, count)
+
+
+@strawberry.type(description="A customer of the business.")
+class Customer:
+    id: strawberry.ID
+    code: str = strawberry.field(description="Unique, human-readable (e.g. CUS-000123).")
+    name: str
+    business_type: BusinessType
+    status: CustomerStatus
+    email: str | None
+    phone: str | None = strawberry.field(description="E.164, e.g. +919820012345.")
+    tax_id: str | None = strawberry.field(description="GSTIN, PAN or another tax id.")
+    address: Address
+    version: int = strawberry.field(description="Increases with every change; pass it back.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    owner_id: strawberry.Private[int | None]
+    credit_limit: strawberry.Private[Decimal | None]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Customer:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name=row.name,
+            business_type=row.business_type,
+            status=row.status,
+            email=row.email,
+            phone=row.phone,
+            tax_id=row.tax_id,
+            address=Address(
+                line1=row.address_line1,
+                line2=row.address_line2,
+                city=row.city,
+                state=row.state,
+                postal_code=row.postal_code,
+                country=row.country,
+            ),
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            owner_id=row.owner_id,
+            credit_limit=row.credit_limit,
+        )
+
+    @property
+    def pk(self) -> int:
+        return int(self.id)
+
+    @strawberry.field(description="Tags, lower-case and hyphenated.")
+    async def tags(self, info: Info) -> list[str]:
+        return await info.context.loaders.tags_by_customer_id.load(self.pk)
+
+    @strawberry.field(description="The sales rep who owns the account.")
+    async def owner(self, info: Info) -> User | None:
+        return await load_user(info, self.owner_id)
+
+    @strawberry.field(description="The segments the customer belongs to.")
+    async def segments(self, info: Info) -> list[Segment]:
+        rows = await info.context.loaders.segments_by_customer_id.load(self.pk)
+        return [Segment.from_row(r) for r in rows]
+
+    @strawberry.field(description="Credit limit, exposure and alert level.")
+    async def credit(self, info: Info) -> Credit:
+        outstanding = await info.context.loaders.outstanding_by_customer_id.load(self.pk)
+        status = credit_status(self.credit_limit, outstanding, info.context.config.credit)
+        return Credit(
+            limit=status.limit,
+            outstanding=status.outstanding,
+            available=status.available,
+            utilization=None if status.utilization is None else float(status.utilization),
+            level=status.level,
+            customer_id=self.pk,
+        )
+
+    @strawberry.field(description="Quotations, newest first.")
+    async def quotations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Quotation, strawberry.lazy("schema.sales")]]:
+        from schema.sales import Quotation, count_documents
+        from schema.sales import models_quotation as model
+
+        page = await read(
+            info,
+            customer_documents,
+            model=model,
+            customer_id=self.pk,
+            first=page_size(info, first),
+            after=after,
+        )
+        return connection(page, Quotation.from_row, count_documents(info, model, self.pk))
+
+    @strawberry.field(description="Orders, newest first.")
+    async def orders(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[Order, strawberry.lazy("schema.sales")]]:
+        from schema.sales import Order, count_documents
+        from schema.sales import models_order as model
+
+        page = await read(
+            info,
+            customer_documents,
+            model=model,
+            customer_id=self.pk,
+            first=page_size(info, first),
+            after=after,
+        )
+        return connection(page, Order.from_row, count_documents(info, model, self.pk))
+
+
+async def load_customer(info: Info, customer_id: int) -> Customer | None:
+    row = await info.context.loaders.customer_by_id.load(customer_id)
+    return Customer.from_row(row) if row else None
+
+
+@strawberry.input(description="Which customers to list; all conditions must hold.")
+class CustomerFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Words matched in name, code, email, phone and tax id."
+    )
+    business_types: list[BusinessType] | None = None
+    statuses: list[CustomerStatus] | None = None
+    states: list[str] | None = strawberry.field(
+        default=None, description="State names or codes (MH, Maharashtra, …)."
+    )
+    owner_ids: list[strawberry.ID] | None = None
+    tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
+    all_tags: bool = strawberry.field(default=False, description="Require every tag instead.")
+    created_from: dt.date | None = strawberry.field(
+        default=None, description="Created on or after this day (business time zone)."
+    )
+    created_to: dt.date | None = strawberry.field(
+        default=None, description="Created on or before this day (business time zone)."
+    )
+
+    def to_domain(self, info: Info) -> queries.CustomerFilter:
+        config = info.context.config
+
+        def day_start(day: dt.date) -> dt.datetime:
+            return dt.datetime.combine(day, dt.time(), config.timezone).astimezone(dt.UTC)
+
+        return queries.CustomerFilter(
+            search=self.search,
+            business_types=tuple(self.business_types or ()),
+            statuses=tuple(self.statuses or ()),
+            states=tuple(canonical_state(s) or s for s in self.states or ()),
+            owner_ids=tuple(decode_id(i, field="ownerIds") for i in self.owner_ids or ()),
+            tags=tuple(t.strip().lower() for t in self.tags or ()),
+            all_tags=self.all_tags,
+            created_from=day_start(self.created_from) if self.created_from else None,
+            created_to=day_start(self.created_to + dt.timedelta(days=1))
+            if self.created_to
+            else None,
+        )
+
+
+@strawberry.input(description="Sort order of the customer list.")
+class CustomerOrder:
+    field: CustomerSortField = DomainSortField.NAME
+    direction: SortDirection = SortDirection.ASC
+
+
+@strawberry.input
+class AddressInput:
+    line1: str | None = strawberry.UNSET
+    line2: str | None = strawberry.UNSET
+    city: str | None = strawberry.UNSET
+    state: str | None = strawberry.UNSET
+    postal_code: str | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+
+
+_ADDRESS_COLUMNS = {
+    "line1": "address_line1",
+    "line2": "address_line2",
+    "city": "city",
+    "state": "state",
+    "postal_code": "postal_code",
+    "country": "country",
+}
+_FIELD_COLUMNS = {
+    "code": "code",
+    "name": "name",
+    "business_type": "business_type",
+    "status": "status",
+    "email": "email",
+    "phone": "phone",
+    "tax_id": "tax_id",
+    "tags": "tags",
+}
+
+
+def _provided(source: Any) -> dict[str, Any]:
+    """The fields a client actually sent (explicit nulls included) as column names."""
+    values = {
+        column: getattr(source, name)
+        for name, column in _FIELD_COLUMNS.items()
+        if getattr(source, name, strawberry.UNSET) is not strawberry.UNSET
+    }
+    address = getattr(source, "address", strawberry.UNSET)
+    if address is not strawberry.UNSET and address is not None:
+        for name, column in _ADDRESS_COLUMNS.items():
+            if getattr(address, name) is not strawberry.UNSET:
+                values[column] = getattr(address, name)
+    owner_id = getattr(source, "owner_id", strawberry.UNSET)
+    if owner_id is not strawberry.UNSET:
+        values["owner_id"] = optional_id(owner_id, field="ownerId")
+    return values
+
+
+@strawberry.input(description="A new customer. The code is generated when absent.")
+class CreateCustomerInput:
+    name: str
+    business_type: BusinessType
+    code: str | None = strawberry.UNSET
+    status: CustomerStatus | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    tax_id: str | None = strawberry.UNSET
+    address: AddressInput | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to the creating user."
+    )
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.input(description="Changes to a customer: only the fields given are changed.")
+class UpdateCustomerInput:
+    id: strawberry.ID
+    version: int | None = strawberry.field(
+        default=None, description="The version you edited; a stale one is refused."
+    )
+    name: str | None = strawberry.UNSET
+    business_type: BusinessType | None = strawberry.UNSET
+    code: str | None = strawberry.UNSET
+    status: CustomerStatus | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    tax_id: str | None = strawberry.UNSET
+    address: AddressInput | None = strawberry.UNSET
+    owner_id: strawberry.ID | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.UNSET
+
+
+@strawberry.type
+class CustomerPayload:
+    customer: Customer | None
+    errors: list[UserError]
+
+
+def _without_null_status(values: dict[str, Any]) -> dict[str, Any]:
+    """A null status means "leave it as it is" (new customers start ACTIVE)."""
+    if "status" in values and values["status"] is None:
+        del values["status"]
+    return values
+
+
+@strawberry.type
+class CustomerQueries:
+    @strawberry.field(
+        description="Customers matching a filter, in keyset pages.", permission_classes=READ
+    )
+    async def customers(
+        self,
+        info: Info,
+        filter: CustomerFilter | None = None,
+        order_by: CustomerOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Customer]:
+        flt = filter.to_domain(info) if filter else None
+        order = order_by or CustomerOrder()
+        page = await read(
+            info,
+            queries.list_customers,
+            flt=flt,
+            sort=DomainSortField(order.field.value),
+            descending=order.direction is SortDirection.DESC,
+            first=page_size(info, first),
+            after=after,
+        )
+        count = counted_by(info.context.db.read_session, queries.count_customers, flt=flt)
+        return connection(page, Customer.from_row, count)
+
+    @strawberry.field(description="One customer by id.", permission_classes=READ)
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        try:
+            pk = decode_id(id)
+        except NotFound:
+            return None
+        return await load_customer(info, pk)
+
+
+@strawberry.type
+class CustomerMutations:
+    @strawberry.mutation(description="Create a customer.", permission_classes=WRITE)
+    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
+        actor = acting_user(info)
+
+        async def run(session: Any) -> Any:
+            data = _without_null_status(_provided(input))
+            return await customer_domain.create_customer(session, actor=actor, data=data)
+
+        customer, errors = await write(info, run)
+        return CustomerPayload(
+            customer=Customer.from_row(customer) if customer else None, errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Change a customer. Credit limits change only through updateCreditLimit.",
+        permission_classes=WRITE,
+    )
+    async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
+        actor = acting_user(info)
+
+        async def run(session: Any) -> Any:
+            return await customer_domain.update_customer(
+                session,
+                actor=actor,
+                customer_id=decode_id(input.id),
+                changes=_without_null_status(_provided(input)),
+                expected_version=input.version,
+            )
+
+        customer, errors = await write(info, run)
+        return CustomerPayload(
+            customer=Customer.from_row(customer) if customer else None, errors=errors
+        )

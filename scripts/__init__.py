@@ -1,0 +1,1 @@
+"""Command-line entry points: demo data, schema export, benchmarks."""
