@@ -32,7 +32,7 @@ from tests.support import (
     postgres_reachable,
     postgres_required,
     temporary_database,
-    test_settings,
+    settings_for,
     wipe,
 )
 
@@ -50,7 +50,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) ->
             pytest.fail(f"CI=true requires PostgreSQL. {message}")
         pytest.skip(message)
     async with temporary_database(backend, tmp_path_factory.mktemp(backend)) as url:
-        engine = create_engine(test_settings(url, tmp_path_factory.getbasetemp()))
+        engine = create_engine(settings_for(url, tmp_path_factory.getbasetemp()))
         try:
             await upgrade_to_head(engine)
         finally:
@@ -60,7 +60,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) ->
 
 @pytest_asyncio.fixture(scope="session")
 async def app(database_url: str, tmp_path_factory: Any) -> AsyncIterator[Starlette]:
-    application = create_app(test_settings(database_url, tmp_path_factory.mktemp("data")))
+    application = create_app(settings_for(database_url, tmp_path_factory.mktemp("data")))
     async with LifespanManager(application):
         yield application
 

@@ -69,7 +69,7 @@ async def temporary_database(backend: str, tmp_dir: Path) -> AsyncIterator[str]:
             await conn.close()
 
 
-def test_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
     return Settings(
         _env_file=None,
         environment="test",
