@@ -31,8 +31,8 @@ from tests.support import (
     StatementCounter,
     postgres_reachable,
     postgres_required,
-    temporary_database,
     settings_for,
+    temporary_database,
     wipe,
 )
 

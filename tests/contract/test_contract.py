@@ -38,7 +38,7 @@ def test_contract_operation_validates_against_the_schema(name):
 
 
 def test_every_listed_operation_exists_in_the_contract():
-    assert VALIDATING <= set(operation_names())
+    assert set(operation_names()) >= VALIDATING
 
 
 def test_operations_not_yet_listed_do_not_validate():
