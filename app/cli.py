@@ -119,6 +119,29 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _run_task(settings: Settings, name: str, force: bool) -> object:
+    from app.platform import create_platform
+    from app.scheduler import TASKS, run_task
+
+    platform = create_platform(settings)
+    await platform.start(background=False)
+    try:
+        if force:
+            return await TASKS[name].run(platform)
+        return await run_task(platform, name)
+    finally:
+        await platform.stop()
+
+
+def cmd_run_task(args: argparse.Namespace, settings: Settings) -> int:
+    result = asyncio.run(_run_task(settings, args.name, args.force))
+    if result is None:
+        print(f"{args.name}: already run in this period by another process (use --force).")
+    else:
+        print(f"{args.name}: {result}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -200,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--email", required=True)
     token.add_argument("--ttl", type=int, help="lifetime in seconds")
     token.set_defaults(run=cmd_token)
+
+    from app.scheduler import TASKS
+
+    task = commands.add_parser(
+        "run-task",
+        help="run a periodic task once",
+        description="\n".join(f"{t.name}: {t.description}" for t in TASKS.values()),
+    )
+    task.add_argument("name", choices=sorted(TASKS))
+    task.add_argument(
+        "--force", action="store_true", help="run even if this period's run already happened"
+    )
+    task.set_defaults(run=cmd_run_task)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default=str(ROOT / "schema.graphql"))

@@ -1,8 +1,11 @@
-"""The Starlette application: ``/graphql`` (GraphiQL in a browser), ``/health``."""
+"""The Starlette application: ``/graphql`` (GraphiQL in a browser, WebSocket subscriptions),
+``/health`` and ``/downloads/…``; its lifespan runs the platform's job workers, scheduler
+and event listener."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import re
 import time
@@ -16,16 +19,19 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 
-from app.auth import TokenService, actor_for_token, bearer_token
-from app.db import Database, create_database
+from app.auth import actor_for_token, bearer_token
+from app.downloads import download_endpoint
+from app.platform import Platform, create_platform
 from app.settings import Settings, get_settings
+from resolvers.actor import Actor
 from resolvers.config import CreditThresholds, DomainConfig
 from resolvers.users import LoginThrottle
-from schema.context import Context
+from schema.context import Context, Services
 from schema.root import schema
 
 logger = logging.getLogger("crm.http")
@@ -87,34 +93,63 @@ class RequestIdMiddleware:
 
 
 class CrmGraphQL(GraphQL):
-    """Strawberry's ASGI view with our per-request context."""
+    """Strawberry's ASGI view with our per-request context and WebSocket sign-in."""
 
-    def __init__(self, *, db: Database, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
-        self.db = db
-        self.config = domain_config(settings)
-        self.tokens = TokenService(settings.resolved_secret_key(), settings.token_ttl_seconds)
-        self.login_throttle = LoginThrottle(
-            free_failures=settings.login_failures_before_delay,
-            max_delay=settings.login_max_delay_seconds,
-        )
+        self.services = services
 
     async def get_context(self, request: Any, response: Any) -> Context:
         token = bearer_token(request.headers.get("authorization"))
         return Context(
-            db=self.db,
-            config=self.config,
-            actor=await actor_for_token(self.db, self.tokens, token),
+            services=self.services,
+            actor=await self.services.authenticate(token),
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
-            issue_token=self.tokens.issue,
-            login_throttle=self.login_throttle,
         )
 
+    async def on_ws_connect(self, context: Context) -> None:
+        """Sign in with ``{"Authorization": "Bearer …"}`` in ``connection_init``."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        token = bearer_token(header) if isinstance(header, str) else None
+        if token is None and isinstance(params.get("token"), str):
+            token = params["token"]
+        actor = await self.services.authenticate(token) if token else context.actor
+        if actor is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.actor = actor
 
-def create_app(settings: Settings | None = None) -> Starlette:
+
+def build_services(platform: Platform) -> Services:
+    settings = platform.settings
+
+    async def authenticate(token: str | None) -> Actor | None:
+        return await actor_for_token(platform.db, platform.tokens, token)
+
+    return Services(
+        db=platform.db,
+        config=domain_config(settings),
+        issue_token=platform.tokens.issue,
+        login_throttle=LoginThrottle(
+            free_failures=settings.login_failures_before_delay,
+            max_delay=settings.login_max_delay_seconds,
+        ),
+        publisher=platform.publisher,
+        events=platform.hub,
+        links=platform.signer,
+        link_ttl=dt.timedelta(seconds=settings.download_link_ttl_seconds),
+        recheck_every=settings.subscription_recheck_seconds,
+        authenticate=authenticate,
+    )
+
+
+def create_app(settings: Settings | None = None, *, background: bool = True) -> Starlette:
+    """The application. ``background=False`` leaves job workers and the scheduler off
+    (benchmarks, and tests that drive jobs by hand)."""
     settings = settings or get_settings()
-    db = create_database(settings)
-    graphql = CrmGraphQL(db=db, settings=settings, graphql_ide="graphiql")
+    platform = create_platform(settings)
+    db = platform.db
+    graphql = CrmGraphQL(services=build_services(platform), graphql_ide="graphiql")
 
     async def health(_: Request) -> Response:
         try:
@@ -127,15 +162,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await platform.start(background=background)
         try:
             yield
         finally:
-            await db.dispose()
+            await platform.stop()
 
     app = Starlette(
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route(
+                "/downloads/{key:path}",
+                download_endpoint(platform.files, platform.signer),
+                methods=["GET", "HEAD"],
+            ),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
@@ -148,16 +190,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.platform = platform
     app.state.db = db
     app.state.settings = settings
-    app.state.tokens = graphql.tokens
+    app.state.tokens = platform.tokens
     return app
 
 
 def __getattr__(name: str) -> Any:
     """``app.main:app`` for Uvicorn, built on first access from the environment."""
     if name == "app":
-        global app
-        app = create_app()
-        return app
+        application = create_app()
+        globals()["app"] = application
+        return application
     raise AttributeError(name)

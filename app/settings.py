@@ -47,6 +47,27 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    download_link_ttl_seconds: int = Field(3600, description="lifetime of a signed download link")
+    max_upload_bytes: int = 25 * 1024 * 1024
+
+    job_workers: int = Field(2, description="jobs one server process runs at once")
+    job_poll_seconds: float = 1.0
+    job_heartbeat_seconds: float = 2.0
+    job_stale_after_seconds: float = Field(
+        20.0, description="a running job whose heartbeat is older than this is marked FAILED"
+    )
+    scheduler_enabled: bool = True
+    subscription_recheck_seconds: float = Field(
+        5.0, description="how often a live subscription re-checks that its user is still active"
+    )
+    job_modules: list[str] = Field(
+        default_factory=list, description="extra modules that register job kinds (tests, plugins)"
+    )
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "files"
+
     @field_validator("business_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

@@ -5,7 +5,7 @@ from models.counter import Counter
 from models.credit import CreditLimitHistory
 from models.customer import Customer, CustomerTag
 from models.interaction import CustomerInteraction, InteractionAttachment
-from models.job import Job
+from models.job import Job, PeriodicTaskRun
 from models.order import Order, OrderLine, OrderStatusChange, Payment
 from models.pricing import SegmentPricingRule
 from models.product import Product
@@ -36,6 +36,7 @@ __all__ = [
     "OrderStatusChange",
     "Payment",
     "Percent",
+    "PeriodicTaskRun",
     "Product",
     "Quotation",
     "QuotationLine",

@@ -27,6 +27,7 @@ from resolvers import (
 )
 from resolvers.actor import Actor
 from resolvers.config import DomainConfig
+from resolvers.ports import EventPublisher, EventSubscriber, LinkSigner
 from resolvers.users import LoginThrottle
 
 K = TypeVar("K")
@@ -122,15 +123,41 @@ class Loaders:
         return self._make(document_queries.order_payments)
 
 
-@dataclass
-class Context:
+@dataclass(frozen=True)
+class Services:
+    """Process-wide services the API layer needs, implemented by ``app``."""
+
     db: SessionFactories
     config: DomainConfig
-    actor: Actor | None
-    request_id: str
     issue_token: TokenIssuer
     login_throttle: LoginThrottle
+    publisher: EventPublisher
+    events: EventSubscriber
+    links: LinkSigner
+    link_ttl: dt.timedelta
+    recheck_every: float
+    authenticate: Callable[[str | None], Awaitable[Actor | None]]
+
+
+@dataclass
+class Context:
+    services: Services
+    actor: Actor | None
+    request_id: str
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.db)
+        self.loaders = Loaders(self.services.db)
+
+    @property
+    def db(self) -> SessionFactories:
+        return self.services.db
+
+    @property
+    def config(self) -> DomainConfig:
+        return self.services.config
+
+    def fresh_loaders(self) -> None:
+        """Subscriptions live long: each event gets loaders of its own."""
+        self.loaders = Loaders(self.services.db)

@@ -25,6 +25,7 @@ CreditLevel = strawberry.enum(
     _CreditLevel,
     description="NO_LIMIT (null limit), OK, WARNING ≥ 75 %, CRITICAL ≥ 90 %, EXCEEDED > 100 %.",
 )
+JobStatus = strawberry.enum(enums.JobStatus, description="QUEUED → RUNNING → SUCCEEDED / FAILED.")
 CustomerSortField = strawberry.enum(_CustomerSortField, description="Customer list sort keys.")
 
 

@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
+from schema.jobs import JobQueries, JobSubscriptions
 from schema.products import ProductQueries
 from schema.sales import SalesMutations, SalesQueries
 from schema.scalars import SCALAR_OVERRIDES
@@ -18,12 +19,17 @@ from schema.users import AuthMutations, UserQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CustomerQueries, SalesQueries, ProductQueries, UserQueries):
+class Query(CustomerQueries, SalesQueries, ProductQueries, UserQueries, JobQueries):
     pass
 
 
 @strawberry.type(description="Everything that can be changed.")
 class Mutation(AuthMutations, CustomerMutations, SalesMutations):
+    pass
+
+
+@strawberry.type(description="Live streams over WebSocket (graphql-transport-ws).")
+class Subscription(JobSubscriptions):
     pass
 
 
@@ -40,6 +46,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
     return CrmSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
         extensions=[MaskUnexpectedErrors],
         config=StrawberryConfig(**kwargs),

@@ -14,6 +14,7 @@ from models import Order as models_order
 from models import Quotation as models_quotation
 from resolvers import orders as order_domain
 from resolvers import quotations as quotation_domain
+from resolvers.errors import NotFound
 from resolvers.money import ZERO
 from resolvers.pricing import LineRequest
 from resolvers.roles import Action
@@ -329,21 +330,29 @@ def _or_none(convert: Any, row: Any) -> Any:
     return convert(row) if row is not None else None
 
 
+def _pk_or_none(id: strawberry.ID) -> int | None:
+    """An id that cannot exist ("²", beyond the integer range) is simply not found."""
+    try:
+        return decode_id(id)
+    except NotFound:
+        return None
+
+
 @strawberry.type
 class SalesQueries:
     @strawberry.field(description="One quotation by id.", permission_classes=READ)
     async def quotation(self, info: Info, id: strawberry.ID) -> Quotation | None:
-        if not id.isdigit():
+        pk = _pk_or_none(id)
+        if pk is None:
             return None
-        return _or_none(
-            Quotation.from_row, await info.context.loaders.quotation_by_id.load(int(id))
-        )
+        return _or_none(Quotation.from_row, await info.context.loaders.quotation_by_id.load(pk))
 
     @strawberry.field(description="One order by id.", permission_classes=READ)
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
-        if not id.isdigit():
+        pk = _pk_or_none(id)
+        if pk is None:
             return None
-        return _or_none(Order.from_row, await info.context.loaders.order_by_id.load(int(id)))
+        return _or_none(Order.from_row, await info.context.loaders.order_by_id.load(pk))
 
 
 @strawberry.type

@@ -85,7 +85,7 @@ class AuthMutations:
         context = info.context
         async with context.db.read_session() as session:
             user = await user_domain.authenticate(
-                session, email=email, password=password, throttle=context.login_throttle
+                session, email=email, password=password, throttle=context.services.login_throttle
             )
         if user is None:
             return LoginPayload(
@@ -100,5 +100,5 @@ class AuthMutations:
                     )
                 ],
             )
-        token, expires_at = context.issue_token(user.id)
+        token, expires_at = context.services.issue_token(user.id)
         return LoginPayload(token=token, expires_at=expires_at, user=User.from_row(user), errors=[])
