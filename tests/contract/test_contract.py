@@ -25,6 +25,7 @@ VALIDATING = {
     "UpdateQuotationStatus",
     "CreateOrder",
     "RecordPayment",
+    "JobProgress",
 }
 
 
