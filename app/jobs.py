@@ -29,7 +29,6 @@ from resolvers.ports import EventPublisher
 
 logger = logging.getLogger("crm.jobs")
 T = TypeVar("T")
-QUEUED_TOPIC = "jobs:queued"
 REPORT_INTERVAL = 0.25
 
 
@@ -108,7 +107,7 @@ class JobRunner:
                 await task
 
     async def _wake_on_events(self) -> None:
-        with self.hub.subscribe(QUEUED_TOPIC) as queue:
+        with self.hub.subscribe(job_domain.QUEUED_TOPIC) as queue:
             while True:
                 await queue.get()
                 self._wake.set()
@@ -197,8 +196,3 @@ class JobRunner:
                 raise
             except Exception:
                 logger.exception("heartbeat failed")
-
-
-async def announce_queued(publisher: EventPublisher, session: AsyncSession) -> None:
-    """Wake idle workers in every process when a job is queued (at commit)."""
-    await publisher.publish(session, QUEUED_TOPIC, {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import re
 import time
@@ -32,6 +33,7 @@ from resolvers.actor import Actor
 from resolvers.config import CreditThresholds, DomainConfig
 from resolvers.users import LoginThrottle
 from schema.context import Context, Services
+from schema.input_safety import NUL_MESSAGE, has_nul
 from schema.root import schema
 
 logger = logging.getLogger("crm.http")
@@ -98,6 +100,13 @@ class CrmGraphQL(GraphQL):
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
         self.services = services
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON bodies and variables; text with NUL characters is refused like bad JSON."""
+        decoded = super().decode_json(data)
+        if has_nul(decoded):
+            raise json.JSONDecodeError(NUL_MESSAGE, "", 0)
+        return decoded
 
     async def get_context(self, request: Any, response: Any) -> Context:
         token = bearer_token(request.headers.get("authorization"))

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 logger = logging.getLogger("crm.pubsub")
 CHANNEL = "crm_events"
+LISTENER_NAME = "crm-event-listener"
 QUEUE_SIZE = 1000
 
 
@@ -117,6 +118,7 @@ class PostgresPublisher:
                     password=self._url.password,
                     database=self._url.database,
                     timeout=10,
+                    server_settings={"application_name": LISTENER_NAME},
                 )
                 closed = asyncio.Event()
                 connection.add_termination_listener(lambda _c, closed=closed: closed.set())

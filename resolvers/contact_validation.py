@@ -94,11 +94,16 @@ def normalise_country(value: str | None, *, field: str = "address.country") -> s
     return cleaned
 
 
+def normalise_tag(raw: str) -> str:
+    """One tag as stored (lower-case, hyphenated); empty if nothing is left of it."""
+    return _TAG.sub("-", raw.lower()).strip("-")
+
+
 def normalise_tags(values: list[str] | None, *, field: str = "tags") -> list[str]:
     """Lower-case, hyphenated, deduplicated, in first-seen order."""
     tags: list[str] = []
     for raw in values or []:
-        tag = _TAG.sub("-", raw.lower()).strip("-")
+        tag = normalise_tag(raw)
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Customer, CustomerTag
 from models.enums import BusinessType, CustomerStatus
 from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
-from resolvers.search import normalise_query
+from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 CUSTOMER_COLUMNS = Customer.__table__.c
 
@@ -52,10 +52,6 @@ _SORT_COLUMNS: dict[CustomerSortField, tuple[Any, Any]] = {
 }
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def filter_conditions(flt: CustomerFilter | None) -> list[ColumnElement[bool]]:
     """The WHERE clauses of a customer filter; shared by lists, counts and exports."""
     if flt is None:
@@ -63,7 +59,7 @@ def filter_conditions(flt: CustomerFilter | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if flt.search and flt.search.strip():
         for word in normalise_query(flt.search).split(" "):
-            conditions.append(Customer.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+            conditions.append(Customer.search_text.like(contains_pattern(word), escape=LIKE_ESCAPE))
     if flt.business_types:
         conditions.append(Customer.business_type.in_(list(flt.business_types)))
     if flt.statuses:

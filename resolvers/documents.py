@@ -23,7 +23,7 @@ def check_transition(
     if target not in transitions.get(current, frozenset()):
         allowed = ", ".join(sorted(s.value for s in transitions.get(current, frozenset())))
         raise DomainError(
-            f"A {what} cannot go from {current.value} to {target.value}"
+            f"This {what} cannot go from {current.value} to {target.value}"
             + (f" (allowed: {allowed})" if allowed else " (it is final)"),
             field="status",
             code="INVALID_TRANSITION",

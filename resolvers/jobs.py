@@ -20,7 +20,7 @@ from models.base import utcnow
 from models.enums import JobStatus
 from resolvers.actor import Actor
 from resolvers.errors import NotFound
-from resolvers.ports import JobContext
+from resolvers.ports import EventPublisher, JobContext
 from resolvers.roles import Action, is_allowed
 
 JobHandler = Callable[[JobContext], Awaitable[dict[str, Any]]]
@@ -36,6 +36,9 @@ def job_kind(name: str) -> Callable[[JobHandler], JobHandler]:
         return handler
 
     return register
+
+
+QUEUED_TOPIC = "jobs:queued"
 
 
 def job_topic(job_id: int) -> str:
@@ -61,7 +64,9 @@ async def enqueue_job(
     options: dict[str, Any] | None = None,
     input_file_key: str | None = None,
     total_rows: int | None = None,
+    publisher: EventPublisher | None = None,
 ) -> Job:
+    """Queue a job; with a publisher, idle workers of every process wake at commit."""
     if kind not in JOB_KINDS:
         raise ValueError(f"no job kind {kind!r} is registered")
     job = Job(
@@ -78,6 +83,8 @@ async def enqueue_job(
     )
     session.add(job)
     await session.flush()
+    if publisher is not None:
+        await publisher.publish(session, QUEUED_TOPIC, {"id": job.id})
     return job
 
 

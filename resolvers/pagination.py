@@ -64,16 +64,35 @@ def decode_cursor(cursor: str, parsers: Sequence[Callable[[Any], Any]]) -> list[
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(values, list) or len(values) != len(parsers):
             raise ValueError("wrong shape")
-        return [None if v is None else parse(v) for parse, v in zip(parsers, values, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        parsed = [None if v is None else parse(v) for parse, v in zip(parsers, values, strict=True)]
+        for value in parsed:
+            _check_bindable(value)
+        return parsed
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ) as exc:
         raise ValidationFailed("The cursor is not valid for this list", field="after") from exc
+
+
+def _check_bindable(value: Any) -> None:
+    """Refuse values a forged cursor could carry that the database itself would reject:
+    ids beyond the INTEGER primary keys (as ``decode_id``), NUL characters (PostgreSQL)."""
+    if isinstance(value, int) and not -(2**31) <= value < 2**31:
+        raise ValueError("integer out of range in cursor")
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("NUL character in cursor")
 
 
 def parse_datetime(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("naive datetime in cursor")
-    return parsed
+    return parsed.astimezone(dt.UTC)  # OverflowError here, not in the database driver
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Product
 from resolvers.pagination import Page, SortKey, fetch_page
-from resolvers.search import normalise_query
+from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 _KEY = SortKey(columns=[Product.name, Product.id], parsers=[str, int])
 
@@ -19,9 +19,12 @@ def _conditions(search: str | None, category: str | None, active_only: bool) -> 
     conditions: list[Any] = []
     if search and search.strip():
         for word in normalise_query(search).split(" "):
-            pattern = f"%{word}%"
+            pattern = contains_pattern(word)
             conditions.append(
-                or_(func.lower(Product.name).like(pattern), func.lower(Product.sku).like(pattern))
+                or_(
+                    func.lower(Product.name).like(pattern, escape=LIKE_ESCAPE),
+                    func.lower(Product.sku).like(pattern, escape=LIKE_ESCAPE),
+                )
             )
     if category:
         conditions.append(Product.category == category)

@@ -20,3 +20,13 @@ def customer_search_text(
 
 def normalise_query(query: str) -> str:
     return " ".join(query.lower().split())
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(word: str) -> str:
+    """A LIKE pattern matching ``word`` anywhere, its ``%`` and ``_`` taken literally
+    (use with ``escape=LIKE_ESCAPE``)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

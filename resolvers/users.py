@@ -18,7 +18,7 @@ from resolvers.contact_validation import normalise_email, normalise_name
 from resolvers.errors import Conflict, ValidationFailed
 from resolvers.pagination import Page, SortKey, fetch_page
 from resolvers.passwords import hash_password, verify_password
-from resolvers.search import normalise_query
+from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 MIN_PASSWORD_LENGTH = 10
 _KEY = SortKey(columns=[User.name, User.id], parsers=[str, int])
@@ -109,8 +109,12 @@ def _user_conditions(search: str | None) -> list[Any]:
     conditions: list[Any] = [User.active.is_(True)]
     if search and search.strip():
         for word in normalise_query(search).split(" "):
+            pattern = contains_pattern(word)
             conditions.append(
-                or_(func.lower(User.name).like(f"%{word}%"), User.email.like(f"%{word}%"))
+                or_(
+                    func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                    User.email.like(pattern, escape=LIKE_ESCAPE),
+                )
             )
     return conditions
 

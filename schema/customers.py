@@ -12,10 +12,11 @@ from strawberry.types import Info
 from resolvers import credit_history as history_domain
 from resolvers import customer_queries as queries
 from resolvers import customers as customer_domain
+from resolvers.contact_validation import normalise_tag
 from resolvers.credit import credit_status
 from resolvers.customer_queries import CustomerSortField as DomainSortField
 from resolvers.document_queries import customer_documents
-from resolvers.errors import NotFound
+from resolvers.errors import DomainError, NotFound, ValidationFailed
 from resolvers.india import canonical_state
 from resolvers.roles import Action
 from schema.connections import Connection, connection, counted_by, page_size
@@ -27,7 +28,7 @@ from schema.enums import (
     SegmentKind,
     SortDirection,
 )
-from schema.errors import UserError
+from schema.errors import BadUserInput, UserError
 from schema.operations import acting_user, decode_id, optional_id, read, write
 from schema.permissions import allowed
 from schema.users import User, load_user
@@ -259,23 +260,32 @@ class CustomerFilter:
     )
 
     def to_domain(self, info: Info) -> queries.CustomerFilter:
+        """The domain filter; a malformed owner id or an unusable day is bad user input."""
         config = info.context.config
 
-        def day_start(day: dt.date) -> dt.datetime:
-            return dt.datetime.combine(day, dt.time(), config.timezone).astimezone(dt.UTC)
+        def day_start(day: dt.date, field: str, days: int = 0) -> dt.datetime:
+            try:
+                local = dt.datetime.combine(day, dt.time(), config.timezone)
+                return (local + dt.timedelta(days=days)).astimezone(dt.UTC)
+            except OverflowError as exc:
+                error = ValidationFailed("The day is out of range", field=field)
+                raise BadUserInput(error) from exc
 
+        try:
+            owner_ids = tuple(decode_id(i, field="ownerIds") for i in self.owner_ids or ())
+        except DomainError as exc:
+            raise BadUserInput(exc) from exc
         return queries.CustomerFilter(
             search=self.search,
             business_types=tuple(self.business_types or ()),
             statuses=tuple(self.statuses or ()),
             states=tuple(canonical_state(s) or s for s in self.states or ()),
-            owner_ids=tuple(decode_id(i, field="ownerIds") for i in self.owner_ids or ()),
-            tags=tuple(t.strip().lower() for t in self.tags or ()),
+            owner_ids=owner_ids,
+            # Spelled as stored, so "Key Account" finds the tag "key-account".
+            tags=tuple(normalise_tag(t) for t in self.tags or ()),
             all_tags=self.all_tags,
-            created_from=day_start(self.created_from) if self.created_from else None,
-            created_to=day_start(self.created_to + dt.timedelta(days=1))
-            if self.created_to
-            else None,
+            created_from=day_start(self.created_from, "createdFrom") if self.created_from else None,
+            created_to=day_start(self.created_to, "createdTo", days=1) if self.created_to else None,
         )
 
 

@@ -6,11 +6,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
+from schema.input_safety import NoNulInStrings
 from schema.jobs import JobQueries, JobSubscriptions
 from schema.products import ProductQueries
 from schema.sales import SalesMutations, SalesQueries
@@ -48,7 +50,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
-        extensions=[MaskUnexpectedErrors],
+        extensions=[MaskUnexpectedErrors, lambda: AddValidationRules([NoNulInStrings])],
         config=StrawberryConfig(**kwargs),
     )
 

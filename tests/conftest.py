@@ -60,7 +60,11 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory: Any) ->
 
 @pytest_asyncio.fixture(scope="session")
 async def app(database_url: str, tmp_path_factory: Any) -> AsyncIterator[Starlette]:
-    application = create_app(settings_for(database_url, tmp_path_factory.mktemp("data")))
+    # No job workers or scheduler here: tests drive background work explicitly, and a
+    # worker in this process would race the live servers of tests/platform for their jobs.
+    application = create_app(
+        settings_for(database_url, tmp_path_factory.mktemp("data")), background=False
+    )
     async with LifespanManager(application):
         yield application
 

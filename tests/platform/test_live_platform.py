@@ -13,10 +13,11 @@ import httpx
 import pytest
 import pytest_asyncio
 import websockets
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app.auth import TokenService
 from app.db import Database, create_database
+from app.pubsub import LISTENER_NAME, EventHub, PostgresPublisher
 from app.signing import DownloadSigner
 from app.storage import LocalFileStorage
 from models import Job, User
@@ -313,3 +314,52 @@ async def test_nothing_runs_a_job_of_an_unknown_kind(database_url, tmp_path, db)
     async with db.read_session() as session:
         status = await session.scalar(select(Job.status).where(Job.id == job.id))
     assert status is JobStatus.QUEUED
+
+
+async def queue_announced_job(db: Database, database_url: str, actor: Actor, **options) -> int:
+    publisher = PostgresPublisher(EventHub(), database_url)
+    async with db.write_session() as session:
+        job = await enqueue_job(
+            session, kind="test-count", actor=actor, options=options, publisher=publisher
+        )
+        await session.commit()
+        return job.id
+
+
+async def test_a_queued_job_wakes_idle_workers_at_once(database_url, tmp_path, db):
+    if not is_postgres(database_url):
+        pytest.skip("cross-process wake-ups travel through PostgreSQL")
+    manager, _ = await make_user(db, Role.MANAGER)
+    with live_server(database_url, tmp_path, job_poll_seconds="60"):
+        await asyncio.sleep(0.5)  # the worker is now idle, waiting up to a minute
+        job_id = await queue_announced_job(db, database_url, manager, steps=1, pause=0)
+        job = await wait_for_job(db, job_id, {JobStatus.SUCCEEDED}, within=10)
+    assert job.status is JobStatus.SUCCEEDED
+
+
+async def test_the_event_listener_reconnects_after_losing_its_connection(
+    database_url, tmp_path, db
+):
+    if not is_postgres(database_url):
+        pytest.skip("the LISTEN connection exists on PostgreSQL")
+    manager, token = await make_user(db, Role.MANAGER)
+    with live_server(database_url, tmp_path, job_poll_seconds="60") as server:
+        # given the server's LISTEN connection is cut, as by a database restart
+        async with db.write_session() as session:
+            killed = await session.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": LISTENER_NAME},
+            )
+            await session.commit()
+        assert killed >= 1  # ours, and any other app on this database (the test client's)
+        await asyncio.sleep(2.5)  # it retries every second
+        # when a job is announced, then the server hears it and streams its progress
+        job_id = await queue_announced_job(db, database_url, manager, steps=3, pause=0.3)
+        async with subscription(server, token, operation("JobProgress"), {"id": str(job_id)}) as m:
+            statuses = []
+            while not statuses or statuses[-1] != "SUCCEEDED":
+                statuses.append((await next_message(m))["payload"]["data"]["jobProgress"]["status"])
+    assert statuses[-1] == "SUCCEEDED"
