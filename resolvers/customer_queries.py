@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Customer, CustomerTag
 from models.enums import BusinessType, CustomerStatus
 from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
+from resolvers.rows import rows_by_ids
 from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 CUSTOMER_COLUMNS = Customer.__table__.c
@@ -124,9 +125,7 @@ async def count_customers(session: AsyncSession, *, flt: CustomerFilter | None) 
 
 
 async def customers_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (await session.execute(select(*CUSTOMER_COLUMNS).where(Customer.id.in_(ids)))).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+    return await rows_by_ids(session, Customer, ids)
 
 
 async def tags_by_customer_ids(session: AsyncSession, ids: Sequence[int]) -> list[list[str]]:

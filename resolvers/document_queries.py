@@ -19,24 +19,19 @@ from models import (
 )
 from resolvers.documents import rows_by_parent_ids
 from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
-
-
-async def _by_ids(session: AsyncSession, model: Any, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (await session.execute(select(*model.__table__.c).where(model.id.in_(ids)))).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+from resolvers.rows import rows_by_ids
 
 
 async def quotations_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    return await _by_ids(session, Quotation, ids)
+    return await rows_by_ids(session, Quotation, ids)
 
 
 async def orders_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    return await _by_ids(session, Order, ids)
+    return await rows_by_ids(session, Order, ids)
 
 
 async def payments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    return await _by_ids(session, Payment, ids)
+    return await rows_by_ids(session, Payment, ids)
 
 
 async def quotation_lines(session: AsyncSession, ids: Sequence[int]) -> list[list[Row[Any]]]:

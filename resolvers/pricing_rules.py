@@ -5,17 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import SegmentPricingRule
+from resolvers.rows import rows_by_ids
 
 
 async def pricing_rules_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (
-        await session.execute(
-            select(*SegmentPricingRule.__table__.c).where(SegmentPricingRule.id.in_(ids))
-        )
-    ).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+    return await rows_by_ids(session, SegmentPricingRule, ids)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Product
 from resolvers.pagination import Page, SortKey, fetch_page
+from resolvers.rows import rows_by_ids
 from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 _KEY = SortKey(columns=[Product.name, Product.id], parsers=[str, int])
@@ -57,6 +58,4 @@ async def count_products(
 
 
 async def products_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (await session.execute(select(*Product.__table__.c).where(Product.id.in_(ids)))).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+    return await rows_by_ids(session, Product, ids)

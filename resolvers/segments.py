@@ -9,6 +9,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import CustomerSegment, CustomerSegmentMembership
+from resolvers.rows import rows_by_ids
 
 
 async def segments_by_customer_ids(
@@ -38,10 +39,4 @@ async def segments_by_customer_ids(
 
 
 async def segments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (
-        await session.execute(
-            select(*CustomerSegment.__table__.c).where(CustomerSegment.id.in_(ids))
-        )
-    ).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+    return await rows_by_ids(session, CustomerSegment, ids)

@@ -18,6 +18,7 @@ from resolvers.contact_validation import normalise_email, normalise_name
 from resolvers.errors import Conflict, ValidationFailed
 from resolvers.pagination import Page, SortKey, fetch_page
 from resolvers.passwords import hash_password, verify_password
+from resolvers.rows import rows_by_ids
 from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
 
 MIN_PASSWORD_LENGTH = 10
@@ -136,10 +137,5 @@ async def count_users(session: AsyncSession, *, search: str | None) -> int:
 
 
 async def users_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row[Any] | None]:
-    rows = (
-        await session.execute(
-            select(User.id, User.name, User.email, User.role, User.active).where(User.id.in_(ids))
-        )
-    ).all()
-    by_id = {r.id: r for r in rows}
-    return [by_id.get(i) for i in ids]
+    columns = (User.id, User.name, User.email, User.role, User.active)
+    return await rows_by_ids(session, User, ids, columns=columns)

@@ -343,14 +343,16 @@ def _provided(source: Any) -> dict[str, Any]:
     return values
 
 
-@strawberry.input(description="A new customer. The code is generated when absent.")
-class CreateCustomerInput:
-    name: str
-    business_type: BusinessType
-    code: str | None = strawberry.UNSET
+@strawberry.input(description="Customer details both creation and changes accept.")
+class CustomerDetailsInput:
+    code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Unique; generated on creation when absent."
+    )
     status: CustomerStatus | None = strawberry.UNSET
     email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Any common format; stored as E.164."
+    )
     tax_id: str | None = strawberry.UNSET
     address: AddressInput | None = strawberry.UNSET
     owner_id: strawberry.ID | None = strawberry.field(
@@ -359,22 +361,20 @@ class CreateCustomerInput:
     tags: list[str] | None = strawberry.UNSET
 
 
+@strawberry.input(description="A new customer. The code is generated when absent.")
+class CreateCustomerInput(CustomerDetailsInput):
+    name: str
+    business_type: BusinessType
+
+
 @strawberry.input(description="Changes to a customer: only the fields given are changed.")
-class UpdateCustomerInput:
+class UpdateCustomerInput(CustomerDetailsInput):
     id: strawberry.ID
     version: int | None = strawberry.field(
         default=None, description="The version you edited; a stale one is refused."
     )
     name: str | None = strawberry.UNSET
     business_type: BusinessType | None = strawberry.UNSET
-    code: str | None = strawberry.UNSET
-    status: CustomerStatus | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    tax_id: str | None = strawberry.UNSET
-    address: AddressInput | None = strawberry.UNSET
-    owner_id: strawberry.ID | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
 
 
 @strawberry.type
