@@ -2,7 +2,7 @@
 
 from models.base import Base, Money, Percent, UTCDateTime
 from models.counter import Counter
-from models.credit import CreditLimitHistory
+from models.credit import CreditAlertEvent, CreditLimitHistory, CreditOverrideEvent
 from models.customer import Customer, CustomerTag
 from models.interaction import CustomerInteraction, InteractionAttachment
 from models.job import Job, PeriodicTaskRun
@@ -18,7 +18,9 @@ from models.user import User
 __all__ = [
     "Base",
     "Counter",
+    "CreditAlertEvent",
     "CreditLimitHistory",
+    "CreditOverrideEvent",
     "Customer",
     "CustomerEngagementScore",
     "CustomerInteraction",

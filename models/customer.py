@@ -40,6 +40,13 @@ class Customer(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # None means no limit; 0 means no credit at all.
     credit_limit: Mapped[Decimal | None] = mapped_column(Money)
+    # Σ (order total − payments) over orders not cancelled, kept current in the same
+    # transaction as every order, payment and cancellation (resolvers/credit_exposure.py),
+    # so credit alerts sort and filter a hundred thousand customers without aggregating
+    # a million orders. resolvers/credit.py holds the definition and the recompute.
+    credit_outstanding: Mapped[Decimal] = mapped_column(
+        Money, default=Decimal("0.00"), server_default="0"
+    )
     # Lower-cased name, code, email, phone and tax id: what text search matches against.
     search_text: Mapped[str] = mapped_column(String(700))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, enum_column, utcnow
@@ -16,6 +16,14 @@ class FollowUpTask(Base):
     __table_args__ = (
         Index("ix_follow_up_tasks_assignee_status_due", "assignee_id", "status", "due_at", "id"),
         Index("ix_follow_up_tasks_customer_id_created_at", "customer_id", "created_at"),
+        # At most one open credit follow-up per customer, however many alerts race.
+        Index(
+            "uq_follow_up_tasks_open_credit_task",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("source = 'CREDIT' AND status = 'OPEN'"),
+            postgresql_where=text("source = 'CREDIT' AND status = 'OPEN'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -15,11 +15,23 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Order, Payment
+from models import Customer, Money, Order, Payment
 from models.enums import OrderStatus
 from resolvers.config import CreditThresholds
 from resolvers.money import ZERO, round_money
@@ -33,6 +45,20 @@ class CreditLevel(enum.StrEnum):
     WARNING = "WARNING"
     CRITICAL = "CRITICAL"
     EXCEEDED = "EXCEEDED"
+
+    @property
+    def rank(self) -> int:
+        """Severity, for "crossed upwards" and "at or above": NO_LIMIT and OK rank alike."""
+        return _RANK[self]
+
+
+_RANK = {
+    CreditLevel.NO_LIMIT: 0,
+    CreditLevel.OK: 0,
+    CreditLevel.WARNING: 1,
+    CreditLevel.CRITICAL: 2,
+    CreditLevel.EXCEEDED: 3,
+}
 
 
 @dataclass(frozen=True)
@@ -74,30 +100,72 @@ def credit_status(
     )
 
 
-async def outstanding_by_customer_ids(
-    session: AsyncSession, customer_ids: Sequence[int]
-) -> list[Decimal]:
-    """Outstanding amounts for many customers in one aggregate statement."""
-    paid = (
-        select(Payment.order_id, func.sum(Payment.amount).label("paid"))
-        .where(Payment.customer_id.in_(customer_ids))
-        .group_by(Payment.order_id)
-        .subquery()
-    )
-    rows = (
-        await session.execute(
-            select(
-                Order.customer_id,
-                func.sum(Order.total).label("billed"),
-                func.sum(func.coalesce(paid.c.paid, Decimal(0))).label("paid"),
-            )
-            .outerjoin(paid, paid.c.order_id == Order.id)
-            .where(Order.customer_id.in_(customer_ids), Order.status != OrderStatus.CANCELLED)
-            .group_by(Order.customer_id)
+def level_condition(
+    level: CreditLevel,
+    thresholds: CreditThresholds,
+    *,
+    limit: ColumnElement[Any] = Customer.credit_limit,
+    outstanding: ColumnElement[Any] = Customer.credit_outstanding,
+) -> ColumnElement[bool]:
+    """The SQL twin of ``credit_level``: customers whose level is ``level``.
+
+    Compared as exact products (outstanding × 100 ≥ limit × threshold), never as a division,
+    so the boundaries fall where the Decimal function puts them on both databases (SQLite
+    stores money as integer cents; PostgreSQL as NUMERIC). A test checks the two agree.
+    """
+
+    def at_least(percent: Decimal) -> ColumnElement[bool]:
+        # Both sides scaled to whole numbers (basis points) and bound as integers, so no
+        # money conversion touches them and SQLite compares exact integers.
+        basis_points = int((percent * 100).to_integral_value())
+        return outstanding * literal(10_000, Integer()) >= limit * literal(basis_points, Integer())
+
+    exceeded = and_(limit.is_not(None), outstanding > limit)
+    within = and_(limit.is_not(None), outstanding <= limit)
+    if level is CreditLevel.NO_LIMIT:
+        return limit.is_(None)
+    if level is CreditLevel.EXCEEDED:
+        return exceeded
+    if level is CreditLevel.CRITICAL:
+        return and_(within, limit > 0, at_least(thresholds.critical_percent))
+    if level is CreditLevel.WARNING:
+        return and_(
+            within,
+            limit > 0,
+            at_least(thresholds.warning_percent),
+            not_(at_least(thresholds.critical_percent)),
         )
-    ).all()
-    by_id = {r.customer_id: (r.billed or ZERO) - (r.paid or ZERO) for r in rows}
-    return [by_id.get(i, ZERO) for i in customer_ids]
+    return and_(within, or_(limit == 0, not_(at_least(thresholds.warning_percent))))
+
+
+def levels_condition(
+    levels: Sequence[CreditLevel], thresholds: CreditThresholds
+) -> ColumnElement[bool]:
+    return or_(*(level_condition(level, thresholds) for level in levels))
+
+
+def outstanding_definition(customer_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Outstanding computed from orders and payments (what ``credit_outstanding`` caches)."""
+    billed = (
+        select(func.coalesce(func.sum(Order.total), Decimal(0)))
+        .where(Order.customer_id == customer_id, Order.status != OrderStatus.CANCELLED)
+        .scalar_subquery()
+    )
+    paid = (
+        select(func.coalesce(func.sum(Payment.amount), Decimal(0)))
+        .join(Order, Order.id == Payment.order_id)
+        .where(Payment.customer_id == customer_id, Order.status != OrderStatus.CANCELLED)
+        .scalar_subquery()
+    )
+    return type_coerce(billed - paid, Money())
+
+
+async def recompute_outstanding(session: AsyncSession, customer_ids: Sequence[int] = ()) -> None:
+    """Rebuild the cached outstanding from orders and payments (after bulk loads)."""
+    statement = update(Customer).values(credit_outstanding=outstanding_definition(Customer.id))
+    if customer_ids:
+        statement = statement.where(Customer.id.in_(customer_ids))
+    await session.execute(statement.execution_options(synchronize_session=False))
 
 
 async def paid_by_order_ids(session: AsyncSession, order_ids: Sequence[int]) -> list[Decimal]:

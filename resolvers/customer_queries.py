@@ -16,10 +16,14 @@ from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, CustomerTag
-from models.enums import BusinessType, CustomerStatus
+from models.enums import BusinessType, CustomerStatus, EngagementLevel
+from resolvers.config import CreditThresholds
+from resolvers.credit import CreditLevel, levels_condition
 from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
 from resolvers.rows import rows_by_ids
 from resolvers.search import LIKE_ESCAPE, contains_pattern, normalise_query
+from resolvers.segment_defaults import VolumeTier
+from resolvers.segment_filters import segment_filter_conditions
 
 CUSTOMER_COLUMNS = Customer.__table__.c
 
@@ -36,6 +40,11 @@ class CustomerFilter:
     created_from: dt.datetime | None = None
     created_to: dt.datetime | None = None
     ids: Sequence[int] = field(default_factory=tuple)
+    segment_ids: Sequence[int] = ()
+    volume_tiers: Sequence[VolumeTier] = ()
+    engagement_levels: Sequence[EngagementLevel] = ()
+    credit_levels: Sequence[CreditLevel] = ()
+    credit_thresholds: CreditThresholds = field(default_factory=CreditThresholds)
 
 
 class CustomerSortField(enum.StrEnum):
@@ -82,10 +91,17 @@ def filter_conditions(flt: CustomerFilter | None) -> list[ColumnElement[bool]]:
             conditions.append(
                 exists().where(CustomerTag.customer_id == Customer.id, CustomerTag.tag.in_(tags))
             )
+    if flt.credit_levels:
+        conditions.append(levels_condition(list(flt.credit_levels), flt.credit_thresholds))
     if flt.created_from:
         conditions.append(Customer.created_at >= flt.created_from)
     if flt.created_to:
         conditions.append(Customer.created_at < flt.created_to)
+    conditions += segment_filter_conditions(
+        segment_ids=flt.segment_ids,
+        volume_tiers=flt.volume_tiers,
+        engagement_levels=flt.engagement_levels,
+    )
     return conditions
 
 

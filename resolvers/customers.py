@@ -18,6 +18,8 @@ from models.base import utcnow
 from models.enums import CustomerStatus
 from resolvers import contact_validation as cv
 from resolvers.actor import Actor
+from resolvers.categorisation import categorize_customer
+from resolvers.config import DomainConfig
 from resolvers.errors import Conflict, DomainError, DomainErrors, NotFound, ValidationFailed
 from resolvers.numbering import CUSTOMER, next_number
 from resolvers.search import customer_search_text
@@ -162,7 +164,11 @@ async def _flush_or_conflict(session: AsyncSession) -> None:
 
 
 async def create_customer(
-    session: AsyncSession, *, actor: Actor, data: Mapping[str, Any]
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    data: Mapping[str, Any],
+    config: DomainConfig | None = None,
 ) -> Customer:
     values = normalise_customer_fields(data)
     values.setdefault("country", "IN")
@@ -182,6 +188,7 @@ async def create_customer(
     session.add(customer)
     await _flush_or_conflict(session)
     await _replace_tags(session, customer.id, tags)
+    await categorize_customer(session, customer_id=customer.id, config=config)
     return customer
 
 
@@ -192,6 +199,7 @@ async def update_customer(
     customer_id: int,
     changes: Mapping[str, Any],
     expected_version: int | None = None,
+    config: DomainConfig | None = None,
 ) -> Customer:
     customer = await session.scalar(
         select(Customer).where(Customer.id == customer_id).with_for_update()
@@ -222,4 +230,5 @@ async def update_customer(
     await _flush_or_conflict(session)
     if tags is not None:
         await _replace_tags(session, customer.id, tags)
+    await categorize_customer(session, customer_id=customer.id, config=config)
     return customer

@@ -10,17 +10,35 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, Order, OrderLine, OrderStatusChange, Payment, Quotation, QuotationLine
+from models import (
+    CreditOverrideEvent,
+    Customer,
+    Order,
+    OrderLine,
+    OrderStatusChange,
+    Payment,
+    Quotation,
+    QuotationLine,
+)
 from models.base import utcnow
 from models.enums import OrderStatus, PaymentMethod, QuotationStatus
 from resolvers.actor import Actor
 from resolvers.config import DomainConfig
 from resolvers.contact_validation import normalise_optional_text
+from resolvers.credit_exposure import (
+    ExposureCause,
+    apply_exposure_change,
+    check_credit,
+    lock_customer,
+)
+from resolvers.credit_limits import validate_reason
 from resolvers.documents import check_transition, lock_by_id, record_status_change
-from resolvers.errors import Conflict, DomainError, NotFound, ValidationFailed
-from resolvers.money import ZERO, round_money
+from resolvers.errors import Conflict, DomainError, NotAllowed, ValidationFailed
+from resolvers.money import ZERO, document_total, round_money
 from resolvers.numbering import ORDER, next_number
+from resolvers.ports import EventPublisher
 from resolvers.pricing import LineRequest, PricedLine, price_lines
+from resolvers.roles import Action, is_allowed
 
 _S = OrderStatus
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -86,7 +104,11 @@ async def create_order(
     order_date: dt.date | None = None,
     due_date: dt.date | None = None,
     notes: str | None = None,
+    credit_override_reason: str | None = None,
+    publisher: EventPublisher | None = None,
 ) -> Order:
+    """Place an order, refused when it would take the customer over the credit limit
+    unless a manager overrides with a reason (recorded)."""
     if quotation_id is not None and lines:
         raise ValidationFailed("Give either a quotation or lines, not both", field="lines")
     today = config.today()
@@ -98,13 +120,14 @@ async def create_order(
     else:
         if customer_id is None:
             raise ValidationFailed("A customer is required", field="customerId", code="REQUIRED")
-        if await session.scalar(select(Customer.id).where(Customer.id == customer_id)) is None:
-            raise NotFound("No customer with this id", field="customerId")
         priced = await price_lines(session, customer_id=customer_id, lines=lines, on=order_date)
         priced_lines = priced.lines
     due_date = due_date or order_date + dt.timedelta(days=config.payment_terms_days)
     if due_date < order_date:
         raise ValidationFailed("The due date is before the order date", field="dueDate")
+    total = document_total(line.line_total for line in priced_lines)
+    customer = await lock_customer(session, customer_id, field="customerId")
+    override = _credit_override(customer, total, credit_override_reason, actor, config)
     now = utcnow()
     order = Order(
         number=await next_number(session, ORDER),
@@ -113,7 +136,7 @@ async def create_order(
         status=OrderStatus.CONFIRMED,
         order_date=order_date,
         due_date=due_date,
-        total=sum((line.line_total for line in priced_lines), ZERO),
+        total=total,
         notes=normalise_optional_text(notes, field="notes", max_length=5000),
         created_by_id=actor.id,
         created_at=now,
@@ -134,7 +157,52 @@ async def create_order(
         actor=actor,
         note=None,
     )
+    if override is not None:
+        session.add(
+            CreditOverrideEvent(
+                customer_id=customer.id,
+                order_id=order.id,
+                amount=total,
+                outstanding_before=customer.credit_outstanding,
+                limit=customer.credit_limit,
+                reason=override,
+                actor_id=actor.id,
+                occurred_at=now,
+            )
+        )
+    await apply_exposure_change(
+        session,
+        customer=customer,
+        delta=total,
+        cause=ExposureCause.ORDER,
+        actor=actor,
+        config=config,
+        publisher=publisher,
+    )
     return order
+
+
+def _credit_override(
+    customer: Customer,
+    total: Decimal,
+    reason: str | None,
+    actor: Actor,
+    config: DomainConfig,
+) -> str | None:
+    """The override reason when the order needs one; a refusal when it needs one and has none."""
+    check = check_credit(customer.credit_limit, customer.credit_outstanding, total, config.credit)
+    if check.allowed:
+        return None
+    if reason is None or not reason.strip():
+        raise DomainError(
+            f"This order ({total}) would take {customer.name} over the credit limit: "
+            f"{check.outstanding} of {check.limit} is already used, {check.available} is left. "
+            "A manager may override with a reason.",
+            code="CREDIT_LIMIT_EXCEEDED",
+        )
+    if not is_allowed(actor.role, Action.MANAGE_CREDIT):
+        raise NotAllowed("Only managers and admins override a credit block")
+    return validate_reason(reason, field="creditOverrideReason")
 
 
 async def _paid_on(session: AsyncSession, order_id: int) -> Decimal:
@@ -150,7 +218,9 @@ async def update_order_status(
     actor: Actor,
     order_id: int,
     status: OrderStatus,
+    config: DomainConfig,
     note: str | None = None,
+    publisher: EventPublisher | None = None,
 ) -> Order:
     order = await lock_by_id(session, Order, order_id, what="order")
     check_transition(TRANSITIONS, order.status, status, what="order")
@@ -173,6 +243,16 @@ async def update_order_status(
         actor=actor,
         note=normalise_optional_text(note, field="note", max_length=500),
     )
+    if status is OrderStatus.CANCELLED:  # an order with payments is never cancelled
+        await apply_exposure_change(
+            session,
+            customer=await lock_customer(session, order.customer_id, field="id"),
+            delta=-order.total,
+            cause=ExposureCause.CANCELLATION,
+            actor=actor,
+            config=config,
+            publisher=publisher,
+        )
     await session.flush()
     return order
 
@@ -184,8 +264,10 @@ async def record_payment(
     order_id: int,
     amount: Decimal,
     method: PaymentMethod,
+    config: DomainConfig,
     paid_at: dt.datetime | None = None,
     reference: str | None = None,
+    publisher: EventPublisher | None = None,
 ) -> tuple[Payment, Order]:
     if amount <= 0 or round_money(amount) != amount:
         raise ValidationFailed(
@@ -219,5 +301,14 @@ async def record_payment(
     )
     session.add(payment)
     order.updated_at = now
+    await apply_exposure_change(
+        session,
+        customer=await lock_customer(session, order.customer_id, field="orderId"),
+        delta=-amount,
+        cause=ExposureCause.PAYMENT,
+        actor=actor,
+        config=config,
+        publisher=publisher,
+    )
     await session.flush()
     return payment, order

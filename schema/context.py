@@ -79,10 +79,6 @@ class Loaders:
         return self._make(segments.segments_by_customer_ids)
 
     @cached_property
-    def outstanding_by_customer_id(self) -> DataLoader[int, Any]:
-        return self._make(credit.outstanding_by_customer_ids)
-
-    @cached_property
     def paid_by_order_id(self) -> DataLoader[int, Any]:
         return self._make(credit.paid_by_order_ids)
 

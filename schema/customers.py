@@ -142,6 +142,7 @@ class Customer:
     updated_at: dt.datetime
     owner_id: strawberry.Private[int | None]
     credit_limit: strawberry.Private[Decimal | None]
+    credit_outstanding: strawberry.Private[Decimal]
 
     @classmethod
     def from_row(cls, row: Any) -> Customer:
@@ -167,6 +168,7 @@ class Customer:
             updated_at=row.updated_at,
             owner_id=row.owner_id,
             credit_limit=row.credit_limit,
+            credit_outstanding=row.credit_outstanding,
         )
 
     @property
@@ -188,8 +190,9 @@ class Customer:
 
     @strawberry.field(description="Credit limit, exposure and alert level.")
     async def credit(self, info: Info) -> Credit:
-        outstanding = await info.context.loaders.outstanding_by_customer_id.load(self.pk)
-        status = credit_status(self.credit_limit, outstanding, info.context.config.credit)
+        status = credit_status(
+            self.credit_limit, self.credit_outstanding, info.context.config.credit
+        )
         return Credit(
             limit=status.limit,
             outstanding=status.outstanding,
@@ -252,6 +255,9 @@ class CustomerFilter:
     owner_ids: list[strawberry.ID] | None = None
     tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
     all_tags: bool = strawberry.field(default=False, description="Require every tag instead.")
+    credit_levels: list[CreditLevel] | None = strawberry.field(
+        default=None, description="Customers whose credit is at any of these levels."
+    )
     created_from: dt.date | None = strawberry.field(
         default=None, description="Created on or after this day (business time zone)."
     )
@@ -286,6 +292,8 @@ class CustomerFilter:
             all_tags=self.all_tags,
             created_from=day_start(self.created_from, "createdFrom") if self.created_from else None,
             created_to=day_start(self.created_to, "createdTo", days=1) if self.created_to else None,
+            credit_levels=tuple(self.credit_levels or ()),
+            credit_thresholds=config.credit,
         )
 
 
@@ -434,7 +442,9 @@ class CustomerMutations:
 
         async def run(session: Any) -> Any:
             data = _without_null_status(_provided(input))
-            return await customer_domain.create_customer(session, actor=actor, data=data)
+            return await customer_domain.create_customer(
+                session, actor=actor, data=data, config=info.context.config
+            )
 
         customer, errors = await write(info, run)
         return CustomerPayload(
@@ -455,6 +465,7 @@ class CustomerMutations:
                 customer_id=decode_id(input.id),
                 changes=_without_null_status(_provided(input)),
                 expected_version=input.version,
+                config=info.context.config,
             )
 
         customer, errors = await write(info, run)

@@ -10,6 +10,7 @@ from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema.credit import CreditMutations, CreditQueries, CreditSubscriptions
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.input_safety import NoNulInStrings
@@ -21,17 +22,17 @@ from schema.users import AuthMutations, UserQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CustomerQueries, SalesQueries, ProductQueries, UserQueries, JobQueries):
+class Query(CustomerQueries, SalesQueries, ProductQueries, UserQueries, JobQueries, CreditQueries):
     pass
 
 
 @strawberry.type(description="Everything that can be changed.")
-class Mutation(AuthMutations, CustomerMutations, SalesMutations):
+class Mutation(AuthMutations, CustomerMutations, SalesMutations, CreditMutations):
     pass
 
 
 @strawberry.type(description="Live streams over WebSocket (graphql-transport-ws).")
-class Subscription(JobSubscriptions):
+class Subscription(JobSubscriptions, CreditSubscriptions):
     pass
 
 

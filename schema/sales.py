@@ -17,10 +17,10 @@ from resolvers import quotations as quotation_domain
 from resolvers.errors import NotFound
 from resolvers.money import ZERO
 from resolvers.pricing import LineRequest
-from resolvers.roles import Action
+from resolvers.roles import Action, is_allowed
 from schema.customers import Customer, load_customer
 from schema.enums import OrderStatus, PaymentMethod, QuotationStatus
-from schema.errors import UserError
+from schema.errors import Forbidden, UserError
 from schema.operations import acting_user, decode_id, optional_id, write
 from schema.permissions import allowed
 from schema.pricing import SegmentPricingRule, load_pricing_rule
@@ -289,6 +289,10 @@ class CreateOrderInput:
         default=None, description="Defaults to the order date plus the payment terms."
     )
     notes: str | None = None
+    credit_override_reason: str | None = strawberry.field(
+        default=None,
+        description="Lets the order through a credit block (MANAGER/ADMIN; recorded).",
+    )
 
 
 @strawberry.input
@@ -401,6 +405,10 @@ class SalesMutations:
     @strawberry.mutation(description="Place an order.", permission_classes=WRITE)
     async def create_order(self, info: Info, input: CreateOrderInput) -> OrderPayload:
         actor = acting_user(info)
+        if input.credit_override_reason is not None and not is_allowed(
+            actor.role, Action.MANAGE_CREDIT
+        ):
+            raise Forbidden("Only managers and admins override a credit block")
 
         async def run(session: Any) -> Any:
             return await order_domain.create_order(
@@ -413,6 +421,8 @@ class SalesMutations:
                 order_date=input.order_date,
                 due_date=input.due_date,
                 notes=input.notes,
+                credit_override_reason=input.credit_override_reason,
+                publisher=info.context.services.publisher,
             )
 
         order, errors = await write(info, run)
@@ -431,7 +441,9 @@ class SalesMutations:
                 actor=actor,
                 order_id=decode_id(input.id),
                 status=input.status,
+                config=info.context.config,
                 note=input.note,
+                publisher=info.context.services.publisher,
             )
 
         order, errors = await write(info, run)
@@ -452,6 +464,8 @@ class SalesMutations:
                 method=input.method,
                 paid_at=input.paid_at,
                 reference=input.reference,
+                config=info.context.config,
+                publisher=info.context.services.publisher,
             )
 
         result, errors = await write(info, run)

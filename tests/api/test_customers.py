@@ -758,12 +758,13 @@ async def test_viewer_may_list_customers(api):
 async def _customer_with_order(
     api, client: GraphQLClient, *, limit: str | None, order_total: str
 ) -> tuple[str, str]:
-    """A customer with the given stored limit and one order; its id and the order's id."""
+    """A customer with one order and then the given stored limit (set after the order, so
+    the credit block lets it through); its id and the order's id."""
     customer = await create_ok(client, name=f"Credit {limit} {order_total}")
-    if limit is not None:
-        await set_columns(api, customer["id"], credit_limit=Decimal(limit))
     product = await api.make_product(sku=f"SKU-{customer['id']}", price=order_total)
     order_id = await place_order(client, customer["id"], product)
+    if limit is not None:
+        await set_columns(api, customer["id"], credit_limit=Decimal(limit))
     return customer["id"], order_id
 
 

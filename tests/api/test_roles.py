@@ -36,6 +36,8 @@ REQUESTS: dict[str, str] = {
     "me": "{ me { id } }",
     "users": "{ users(first: 1) { totalCount } }",
     "job": f'{{ job(id: "{MISSING}") {{ id }} }}',
+    "creditLimitAlerts": "{ creditLimitAlerts(first: 1) { totalCount } }",
+    "creditCheck": f'{{ creditCheck(customerId: "{MISSING}", amount: "1.00") {{ allowed }} }}',
     # mutations
     "login": """mutation { login(email: "nobody@sanvi.test", password: "wrong password") {
         token errors { code } } }""",
@@ -57,6 +59,9 @@ REQUESTS: dict[str, str] = {
     "recordPayment": f"""mutation {{ recordPayment(input: {{
         orderId: "{MISSING}", amount: "1.00", method: CASH }}) {{
         payment {{ id }} errors {{ code }} }} }}""",
+    "updateCreditLimit": f"""mutation {{ updateCreditLimit(input: {{
+        customerId: "{MISSING}", newLimit: "1000.00", reason: "matrix" }}) {{
+        change {{ id }} errors {{ code }} }} }}""",
 }
 
 

@@ -26,6 +26,10 @@ VALIDATING = {
     "CreateOrder",
     "RecordPayment",
     "JobProgress",
+    "UpdateCreditLimit",
+    "CreditAlerts",
+    "CreditCheck",
+    "CreditAlertFeed",
 }
 
 

@@ -1,0 +1,136 @@
+"""The engagement score: a recency-weighted count of recent interactions, 0–100.
+
+This is the part of the engagement score segmentation needs (ENGAGEMENT segments); a later
+issue extends it. It is computed set-based in one ``INSERT … SELECT … ON CONFLICT DO
+UPDATE`` into ``customer_engagement_scores``, for one customer or for all of them:
+
+    points = Σ over interactions of the last 90 days (not cancelled, not in the future)
+             kind weight × recency factor
+    kind weight      MEETING 10, CALL 6, EMAIL 3, FOLLOW_UP 2, NOTE 1
+    recency factor   1.0 within 30 days, 0.6 within 60 days, 0.3 within 90 days
+    score = min(100, round(points))                (round half-up)
+    level = HIGHLY_ENGAGED ≥ 60, MODERATELY_ENGAGED ≥ 25, else LOW_ENGAGEMENT
+
+So a meeting this month is worth 10 points, a call two months ago 1.8. The arithmetic runs
+in integer tenths of a point, so both databases round identically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, case, func, literal, literal_column, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Customer, CustomerEngagementScore, CustomerInteraction
+from models.base import UTCDateTime, enum_column, utcnow
+from models.enums import EngagementLevel, InteractionKind, InteractionStatus
+from resolvers.sql import dialect_insert, json_object
+
+MODEL = "recency-90d-v1"
+WINDOW_DAYS = 90
+KIND_WEIGHTS: dict[InteractionKind, int] = {
+    InteractionKind.MEETING: 10,
+    InteractionKind.CALL: 6,
+    InteractionKind.EMAIL: 3,
+    InteractionKind.FOLLOW_UP: 2,
+    InteractionKind.NOTE: 1,
+}
+# (age below, factor in tenths): the first bracket an interaction's age falls into applies.
+RECENCY_TENTHS: tuple[tuple[int, int], ...] = ((30, 10), (60, 6), (90, 3))
+LEVEL_THRESHOLDS: tuple[tuple[int, EngagementLevel], ...] = (
+    (60, EngagementLevel.HIGHLY_ENGAGED),
+    (25, EngagementLevel.MODERATELY_ENGAGED),
+    (0, EngagementLevel.LOW_ENGAGEMENT),
+)
+
+
+def engagement_level(score: int) -> EngagementLevel:
+    """The level of a score (the same thresholds the SQL below applies)."""
+    return next(level for threshold, level in LEVEL_THRESHOLDS if score >= threshold)
+
+
+def _points_in_tenths(now: dt.datetime) -> ColumnElement[Any]:
+    I = CustomerInteraction  # noqa: E741 - a table alias, as in SQL
+    weight = case(
+        *((I.kind == kind, literal(w, Integer)) for kind, w in KIND_WEIGHTS.items()),
+        else_=literal(0, Integer),
+    )
+    recency = case(
+        *(
+            (I.occurred_at >= now - dt.timedelta(days=days), literal(tenths, Integer))
+            for days, tenths in RECENCY_TENTHS
+        ),
+        else_=literal(0, Integer),
+    )
+    return weight * recency
+
+
+async def refresh_engagement_scores(
+    session: AsyncSession,
+    *,
+    customer_scope: ColumnElement[bool] | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Recompute the scores of the customers ``customer_scope`` selects (a condition on
+    ``customers``; None: everyone) in one statement."""
+    now = now or utcnow()
+    I = CustomerInteraction  # noqa: E741
+    recent = select(
+        I.customer_id,
+        func.sum(_points_in_tenths(now)).label("tenths"),
+        func.count().label("interactions"),
+        *(
+            func.sum(case((I.kind == kind, 1), else_=0)).label(kind.value.lower())
+            for kind in InteractionKind
+        ),
+    ).where(
+        I.occurred_at >= now - dt.timedelta(days=WINDOW_DAYS),
+        I.occurred_at <= now,
+        I.status != InteractionStatus.CANCELLED,
+    )
+    if customer_scope is not None:
+        recent = recent.where(I.customer_id.in_(select(Customer.id).where(customer_scope)))
+    recent = recent.group_by(I.customer_id).subquery("recent")
+    tenths = func.coalesce(recent.c.tenths, 0)
+    score = case((tenths >= 995, 100), else_=(tenths + 5) // 10)
+    level_type = enum_column(EngagementLevel)
+    level = case(
+        *(
+            (score >= threshold, literal(level, level_type))
+            for threshold, level in LEVEL_THRESHOLDS[:-1]
+        ),
+        else_=literal(LEVEL_THRESHOLDS[-1][1], level_type),
+    )
+    inputs = json_object(
+        session,
+        {
+            "model": literal_column(f"'{MODEL}'"),
+            "interactionsLast90Days": func.coalesce(recent.c.interactions, 0),
+            **{
+                f"{kind.value.lower()}s": func.coalesce(recent.c[kind.value.lower()], 0)
+                for kind in InteractionKind
+            },
+        },
+    )
+    rows = (
+        select(Customer.id, score, level, inputs, literal(now, UTCDateTime()))
+        .select_from(Customer)
+        .outerjoin(recent, recent.c.customer_id == Customer.id)
+        .where(customer_scope if customer_scope is not None else literal(True))
+    )
+    insert = dialect_insert(session, CustomerEngagementScore).from_select(
+        ["customer_id", "score", "level", "inputs", "computed_at"], rows
+    )
+    await session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["customer_id"],
+            set_={
+                "score": insert.excluded.score,
+                "level": insert.excluded.level,
+                "inputs": insert.excluded.inputs,
+                "computed_at": insert.excluded.computed_at,
+            },
+        )
+    )
