@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
-    Integer,
     and_,
     func,
     literal,
@@ -115,10 +115,13 @@ def level_condition(
     """
 
     def at_least(percent: Decimal) -> ColumnElement[bool]:
-        # Both sides scaled to whole numbers (basis points) and bound as integers, so no
-        # money conversion touches them and SQLite compares exact integers.
-        basis_points = int((percent * 100).to_integral_value())
-        return outstanding * literal(10_000, Integer()) >= limit * literal(basis_points, Integer())
+        # outstanding × 100 / limit ≥ p / q  ⇔  outstanding × 100q ≥ limit × p: exact for any
+        # configured threshold (rounding it to basis points moved 75.555 % to 75.56 %). Bound
+        # as integers, so no money conversion touches them and SQLite compares exact integers.
+        numerator, denominator = percent.as_integer_ratio()
+        return outstanding * literal(100 * denominator, BigInteger()) >= limit * literal(
+            numerator, BigInteger()
+        )
 
     exceeded = and_(limit.is_not(None), outstanding > limit)
     within = and_(limit.is_not(None), outstanding <= limit)
