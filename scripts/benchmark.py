@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -29,6 +30,7 @@ from app.db import Database, create_database
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.settings import Settings
+from scripts.bench_credit import bench_create_order, bench_credit_alerts
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "tests" / "contract" / "operations.graphql"
@@ -136,8 +138,100 @@ async def bench_customer_list(bench: Bench) -> list[Figure]:
     return figures
 
 
+async def bench_bulk_categorize(bench: Bench) -> list[Figure]:
+    """Every customer through every active rule; after the warm-up run the memberships
+    exist, so the measured runs are the steady state (nothing or little to change)."""
+    mutation = contract_operation("BulkCategorizeCustomers")
+    return [
+        await bench.measure(
+            "bulkCategorizeCustomers (all customers)", lambda: bench.graphql(mutation, {})
+        )
+    ]
+
+
+async def _largest_segment(bench: Bench, kind: str | None = None) -> dict[str, Any]:
+    segments = await bench.graphql(contract_operation("Segments"), {"kind": kind})
+    return max(segments["data"]["segments"], key=lambda s: (s["customerCount"], s["id"]))
+
+
+async def bench_segment_analytics(bench: Bench) -> list[Figure]:
+    query = contract_operation("SegmentAnalytics")
+    await bench.graphql(contract_operation("BulkCategorizeCustomers"), {})
+    segment = await _largest_segment(bench)
+    today = dt.date.today()
+    start = today.replace(year=today.year - 3) + dt.timedelta(days=1)
+    variables = {"id": segment["id"], "from": start.isoformat(), "to": today.isoformat()}
+    return [
+        await bench.measure(
+            "segment.analytics, largest segment, 3 years",
+            lambda: bench.graphql(query, variables),
+            note=f"{segment['key']}: {segment['customerCount']:,} customers",
+        )
+    ]
+
+
+async def bench_segment_comparison(bench: Bench) -> list[Figure]:
+    query = contract_operation("SegmentComparison")
+    await bench.graphql(contract_operation("BulkCategorizeCustomers"), {})
+    return [
+        await bench.measure(
+            "segmentPerformanceComparison(LOCATION)",
+            lambda: bench.graphql(query, {"kind": "LOCATION"}),
+            note="trailing 12 months vs the 12 before",
+        )
+    ]
+
+
+async def _bench_pricing_rules(bench: Bench, segment_id: str) -> None:
+    """Three rules on the segment (created once, kept in the bench data set)."""
+    rules = await bench.graphql(
+        "query($id: ID!) { segment(id: $id) { pricingRules { name } } }", {"id": segment_id}
+    )
+    if any(r["name"].startswith("Bench") for r in rules["data"]["segment"]["pricingRules"]):
+        return
+    mutation = contract_operation("CreateSegmentPricingRule")
+    for name, discount, category, priority in (
+        ("Bench: 5 % on everything", "5", None, 0),
+        ("Bench: 12 % on spare parts", "12", "Spare Parts", 10),
+        ("Bench: 8 % on 3+ lathes", "8", "Lathes", 5),
+    ):
+        rule = {"name": name, "segmentId": segment_id, "discountPercent": discount}
+        rule |= {"productCategory": category, "priority": priority, "minQuantity": 1}
+        await bench.graphql(mutation, {"input": rule})
+
+
+async def bench_price_quote(bench: Bench) -> list[Figure]:
+    await bench.graphql(contract_operation("BulkCategorizeCustomers"), {})
+    segment = await _largest_segment(bench, "BUSINESS_TYPE")
+    await _bench_pricing_rules(bench, segment["id"])
+    customers = await bench.graphql(
+        "query($ids: [ID!]) { customers(first: 1, filter: {segmentIds: $ids}) "
+        "{ edges { node { id } } } }",
+        {"ids": [segment["id"]]},
+    )
+    customer_id = customers["data"]["customers"]["edges"][0]["node"]["id"]
+    products = await bench.graphql(contract_operation("Products"), {"first": 20})
+    items = [
+        {"productId": edge["node"]["id"], "quantity": 1 + i % 4}
+        for i, edge in enumerate(products["data"]["products"]["edges"])
+    ]
+    query = contract_operation("PriceQuote")
+    return [
+        await bench.measure(
+            f"priceQuote, {len(items)} lines",
+            lambda: bench.graphql(query, {"customerId": customer_id, "items": items}),
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Bench], Awaitable[list[Figure]]]] = {
     "customer-list": bench_customer_list,
+    "bulk-categorize": bench_bulk_categorize,
+    "segment-analytics": bench_segment_analytics,
+    "segment-comparison": bench_segment_comparison,
+    "price-quote": bench_price_quote,
+    "credit-alerts": bench_credit_alerts,
+    "create-order": bench_create_order,
 }
 
 
