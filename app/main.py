@@ -14,12 +14,13 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -37,6 +38,12 @@ from schema.input_safety import NUL_MESSAGE, has_nul
 from schema.root import schema
 
 logger = logging.getLogger("crm.http")
+# Headers a browser cannot send cross-site without a CORS preflight (which we refuse for
+# origins not configured): a multipart POST without one of them may be a forged form post.
+CSRF_HEADERS = ("x-csrf-protection", "apollo-require-preflight")
+CSRF_MESSAGE = (
+    "Multipart requests must carry an X-CSRF-Protection (or Apollo-Require-Preflight) header"
+)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -51,6 +58,9 @@ def domain_config(settings: Settings) -> DomainConfig:
         payment_terms_days=settings.payment_terms_days,
         page_size_default=settings.page_size_default,
         page_size_max=settings.page_size_max,
+        follow_up_default_delay=dt.timedelta(hours=settings.follow_up_default_delay_hours),
+        quotation_follow_up_days=settings.quotation_follow_up_days,
+        max_upload_bytes=settings.max_upload_bytes,
     )
 
 
@@ -108,6 +118,28 @@ class CrmGraphQL(GraphQL):
             raise json.JSONDecodeError(NUL_MESSAGE, "", 0)
         return decoded
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, but closes the request afterwards: that closes the files the
+        multipart parser spooled, which would otherwise leak until garbage collection."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            await response(scope, receive, send)
+        finally:
+            await request.close()
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """Uploads (GraphQL multipart request spec), guarded against cross-site forms."""
+        if not any(request.headers.get(name) for name in CSRF_HEADERS):
+            raise HTTPException(400, CSRF_MESSAGE)
+        return await super().parse_multipart(request)
+
     async def get_context(self, request: Any, response: Any) -> Context:
         token = bearer_token(request.headers.get("authorization"))
         return Context(
@@ -149,6 +181,7 @@ def build_services(platform: Platform) -> Services:
         link_ttl=dt.timedelta(seconds=settings.download_link_ttl_seconds),
         recheck_every=settings.subscription_recheck_seconds,
         authenticate=authenticate,
+        files=platform.files,
     )
 
 
@@ -158,7 +191,9 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
     settings = settings or get_settings()
     platform = create_platform(settings)
     db = platform.db
-    graphql = CrmGraphQL(services=build_services(platform), graphql_ide="graphiql")
+    graphql = CrmGraphQL(
+        services=build_services(platform), graphql_ide="graphiql", multipart_uploads_enabled=True
+    )
 
     async def health(_: Request) -> Response:
         try:
@@ -194,7 +229,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-request-id"],
+                allow_headers=["authorization", "content-type", "x-request-id", *CSRF_HEADERS],
             ),
         ],
         lifespan=lifespan,

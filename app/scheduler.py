@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.base import utcnow
 from resolvers import jobs as job_domain
-from resolvers import periodic
+from resolvers import periodic, task_sweeps
 
 if TYPE_CHECKING:
     from app.platform import Platform
@@ -61,6 +61,34 @@ async def delete_expired_files(platform: Platform) -> dict[str, Any]:
     return {"deleted": len(keys)}
 
 
+async def open_quotation_follow_ups(platform: Platform) -> dict[str, Any]:
+    from app.main import domain_config  # the one mapping from settings to domain rules
+
+    async with platform.db.write_session() as session:
+        created = await task_sweeps.open_quotation_follow_ups(
+            session,
+            now=utcnow(),
+            config=domain_config(platform.settings),
+            publisher=platform.publisher,
+        )
+        await session.commit()
+    return {"created": created}
+
+
+async def announce_overdue_tasks(platform: Platform) -> dict[str, Any]:
+    from app.main import domain_config
+
+    async with platform.db.write_session() as session:
+        announced = await task_sweeps.announce_overdue_tasks(
+            session,
+            now=utcnow(),
+            config=domain_config(platform.settings),
+            publisher=platform.publisher,
+        )
+        await session.commit()
+    return {"announced": announced}
+
+
 TASKS: dict[str, PeriodicTask] = {
     task.name: task
     for task in (
@@ -75,6 +103,18 @@ TASKS: dict[str, PeriodicTask] = {
             dt.timedelta(minutes=10),
             delete_expired_files,
             "delete job output files whose download period is over",
+        ),
+        PeriodicTask(
+            "quotation-follow-ups",
+            dt.timedelta(minutes=15),
+            open_quotation_follow_ups,
+            "open one follow-up task for each quotation left SENT without a response",
+        ),
+        PeriodicTask(
+            "overdue-task-alerts",
+            dt.timedelta(minutes=1),
+            announce_overdue_tasks,
+            "announce, once each, follow-up tasks that have become overdue",
         ),
     )
 }

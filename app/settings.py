@@ -44,6 +44,12 @@ class Settings(BaseSettings):
 
     quotation_validity_days: int = 30
     payment_terms_days: int = 30
+    follow_up_default_delay_hours: int = Field(
+        48, description="when an interaction's follow-up task is due if no date is given"
+    )
+    quotation_follow_up_days: int = Field(
+        7, description="days a quotation may stay SENT before a follow-up task is opened"
+    )
 
     log_level: str = "INFO"
 

@@ -5,10 +5,11 @@ No customer is looked at in Python. The statements, whatever the number of custo
 1. ensure the default segments, and LOCATION segments for new states (1–4 statements);
 2. read the active rules (1); refresh engagement scores if a rule reads them (1);
 3. compute the wanted AUTO memberships into a temporary table (3: create, insert, and a
-   final drop): the facts subquery gives one row per customer; each "slot" — a kind whose
-   segments exclude each other, or one CUSTOM segment — is one ``CASE`` over that slot's
-   rules, highest priority first (then lowest id), so the first matching rule wins; the
-   slots are unpivoted into (customer, segment, rule) rows;
+   final drop; plus ANALYZE on PostgreSQL): the facts subquery gives one row per
+   customer; each "slot" — a kind whose segments exclude each other, or one CUSTOM
+   segment — is one ``CASE`` over that slot's rules, highest priority first (then
+   lowest id), so the first matching rule wins; the per-customer slot values are
+   materialised once and unpivoted into (customer, segment, rule) rows;
 4. apply the difference to ``customer_segment_memberships`` (3): re-point AUTO
    memberships whose winning rule changed, delete AUTO memberships no longer wanted,
    insert the new ones. MANUAL memberships are never deleted or re-pointed, and a wanted
@@ -40,6 +41,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
     union_all,
     update,
@@ -57,6 +59,7 @@ from models.base import utcnow
 from models.enums import MembershipSource, RuleMatch, SegmentKind
 from resolvers.config import DomainConfig
 from resolvers.engagement import refresh_engagement_scores
+from resolvers.errors import NotFound
 from resolvers.segment_conditions import Condition, ConditionField, stored_conditions
 from resolvers.segment_defaults import ensure_default_segments, ensure_location_segments
 from resolvers.segment_facts import FactsContext, facts_subquery, rule_sql
@@ -126,35 +129,34 @@ def _scope(
 
 
 def _wanted_rows(rules: list[_Rule], facts: Any, context: FactsContext) -> Any:
-    """(customer_id, segment_id, rule_id) of every wanted AUTO membership."""
+    """(customer_id, segment_id, rule_id) of every wanted AUTO membership.
+
+    The per-customer slot values are a MATERIALIZED common table expression, so the facts
+    (the expensive aggregates) are computed once, then read once per slot.
+    """
     slots: dict[tuple[str, int | str], list[_Rule]] = {}
     for rule in rules:  # already by priority desc, id
         slots.setdefault(rule.slot, []).append(rule)
     columns = [
-        case(
-            *((rule_sql(r.match, r.conditions, facts, context), r.id) for r in members)
-        ).label(f"slot_{n}")
+        case(*((rule_sql(r.match, r.conditions, facts, context), r.id) for r in members)).label(
+            f"slot_{n}"
+        )
         for n, members in enumerate(slots.values())
     ]
-    per_customer = select(facts.c.customer_id, *columns).subquery("per_customer")
-    numbers = union_all(
-        *(select(literal(n, Integer).label("n")) for n in range(len(columns)))
-    ).subquery("slot_numbers")
-    unpivoted = (
-        select(
-            per_customer.c.customer_id,
-            case(
-                *((numbers.c.n == n, per_customer.c[f"slot_{n}"]) for n in range(len(columns)))
-            ).label("rule_id"),
-        )
-        .select_from(per_customer.join(numbers, true()))
-        .subquery("unpivoted")
+    per_customer = (
+        select(facts.c.customer_id, *columns).cte("per_customer").prefix_with("MATERIALIZED")
     )
     R = CustomerSegmentationRule
-    return (
-        select(unpivoted.c.customer_id, R.segment_id, unpivoted.c.rule_id)
-        .join(R, R.id == unpivoted.c.rule_id)
-        .where(unpivoted.c.rule_id.is_not(None))
+    wanted = union_all(
+        *(
+            select(per_customer.c.customer_id, per_customer.c[f"slot_{n}"].label("rule_id")).where(
+                per_customer.c[f"slot_{n}"].is_not(None)
+            )
+            for n in range(len(columns))
+        )
+    ).subquery("wanted")
+    return select(wanted.c.customer_id, R.segment_id, wanted.c.rule_id).join(
+        R, R.id == wanted.c.rule_id
     )
 
 
@@ -181,10 +183,14 @@ async def _apply(
         delete(M).where(M.source == MembershipSource.AUTO, in_scope, ~exists().where(same))
     )
     source = literal(MembershipSource.AUTO, M.__table__.c.source.type)
-    new = select(W.customer_id, W.segment_id, source, W.rule_id, literal(utcnow(), M.assigned_at.type))
+    new = select(
+        W.customer_id, W.segment_id, source, W.rule_id, literal(utcnow(), M.assigned_at.type)
+    )
     added = await session.execute(
         insert_or_ignore(session, M).from_select(
             ["customer_id", "segment_id", "source", "rule_id", "assigned_at"],
+            # Skipping existing pairs here is far cheaper than letting ON CONFLICT find
+            # them one by one; ON CONFLICT still settles races with concurrent runs.
             new.where(~exists().where(same)),
         )
     )
@@ -221,6 +227,10 @@ async def categorize_customers(
                 ["customer_id", "segment_id", "rule_id"], _wanted_rows(rules, facts, context)
             )
         )
+        if connection.dialect.name == "postgresql":
+            # Temporary tables get no statistics otherwise; without them the planner may
+            # take a table of 400,000 wanted rows for an empty one and scan it per row.
+            await connection.execute(text(f"ANALYZE {_wanted.name}"))
     added, removed = await _apply(session, scope)
     await connection.execute(DropTable(_wanted))
     count = select(func.count()).select_from(Customer)
@@ -232,4 +242,7 @@ async def categorize_customer(
     session: AsyncSession, *, customer_id: int, config: DomainConfig | None = None
 ) -> CategorisationResult:
     """Re-categorise one customer (after it was created or changed)."""
-    return await categorize_customers(session, customer_ids=[customer_id], config=config)
+    result = await categorize_customers(session, customer_ids=[customer_id], config=config)
+    if not result.processed:
+        raise NotFound("No customer with this id", field="customerId")
+    return result

@@ -22,6 +22,9 @@ class DomainConfig:
     payment_terms_days: int = 30
     page_size_default: int = 20
     page_size_max: int = 100
+    follow_up_default_delay: dt.timedelta = dt.timedelta(days=2)
+    quotation_follow_up_days: int = 7
+    max_upload_bytes: int = 25 * 1024 * 1024
 
     def today(self, now: dt.datetime | None = None) -> dt.date:
         """The calendar date in the business time zone (storage stays UTC)."""

@@ -140,6 +140,7 @@ def alert_message(alert: CreditAlertEvent, customer: Customer) -> dict[str, obje
         "alertId": alert.id,
         "customerId": customer.id,
         "ownerId": customer.owner_id,
+        "actorId": alert.actor_id,
         "level": alert.level,
         "previousLevel": alert.previous_level,
         "limit": None if alert.limit is None else str(alert.limit),

@@ -23,6 +23,7 @@ from models import (
 from models.base import utcnow
 from models.enums import OrderStatus, PaymentMethod, QuotationStatus
 from resolvers.actor import Actor
+from resolvers.categorisation import categorize_customers
 from resolvers.config import DomainConfig
 from resolvers.contact_validation import normalise_optional_text
 from resolvers.credit_exposure import (
@@ -179,6 +180,8 @@ async def create_order(
         config=config,
         publisher=publisher,
     )
+    # Revenue, order counts and utilisation feed segmentation rules.
+    await categorize_customers(session, customer_ids=[customer.id], config=config)
     return order
 
 

@@ -1,7 +1,9 @@
-"""Pricing document lines.
+"""Pricing document lines: the one function quotations, orders and price quotes use.
 
-For now every line is priced at the product's list price; segment pricing (issue 6) will
-choose a rule per line here, so quotations, orders and price quotes never disagree.
+Each line gets the list price less the discount of the segment pricing rule that wins for
+it (``resolvers.pricing_rules``: highest priority, then largest discount, then lowest
+id), the unit price rounded half-up to the paisa, and a line total of unit price ×
+quantity, rounded half-up; a line no rule applies to is sold at list price.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Product
+from models import Customer, Product
 from resolvers.errors import DomainError, DomainErrors, NotFound, ValidationFailed
 from resolvers.money import ZERO, discounted_unit_price, document_total, line_total
+from resolvers.pricing_rules import candidate_rules, choose_rule
 
 MAX_LINES = 200
 MAX_QUANTITY = 100_000
@@ -85,19 +88,24 @@ async def price_lines(
     on: dt.date,
 ) -> PricedDocument:
     """Price each requested line for this customer on this date."""
-    del customer_id, on  # used once segment pricing rules exist
     _check_requests(lines)
     product_ids = {line.product_id for line in lines}
     products = {
         p.id: p
         for p in (
             await session.execute(
-                select(Product.id, Product.list_price, Product.active).where(
+                select(Product.id, Product.list_price, Product.active, Product.category).where(
                     Product.id.in_(product_ids)
                 )
             )
         ).all()
     }
+    rules = await candidate_rules(
+        session,
+        customer_id=customer_id,
+        on=on,
+        categories={p.category for p in products.values()},
+    )
     errors: list[DomainError] = []
     priced: list[PricedLine] = []
     for i, line in enumerate(lines):
@@ -105,7 +113,8 @@ async def price_lines(
         if product is None or not product.active:
             errors.append(NotFound("No active product with this id", field=f"lines.{i}.productId"))
             continue
-        discount = ZERO
+        rule = choose_rule(rules, category=product.category, quantity=line.quantity)
+        discount = rule.discount_percent if rule else ZERO
         unit = discounted_unit_price(product.list_price, discount)
         priced.append(
             PricedLine(
@@ -115,10 +124,26 @@ async def price_lines(
                 list_price=product.list_price,
                 unit_price=unit,
                 discount_percent=discount,
-                pricing_rule_id=None,
+                pricing_rule_id=rule.id if rule else None,
                 line_total=line_total(unit, line.quantity),
             )
         )
     if errors:
         raise DomainErrors(errors) if len(errors) > 1 else errors[0]
     return PricedDocument(lines=priced)
+
+
+async def quote_prices(
+    session: AsyncSession, *, customer_id: int, lines: Sequence[LineRequest], on: dt.date
+) -> PricedDocument:
+    """``price_lines`` for an existing customer, with errors named after the quote's
+    ``items`` (nothing is saved)."""
+    if await session.scalar(select(Customer.id).where(Customer.id == customer_id)) is None:
+        raise NotFound("No customer with this id", field="customerId")
+    try:
+        return await price_lines(session, customer_id=customer_id, lines=lines, on=on)
+    except DomainError as exc:
+        for error in exc.errors if isinstance(exc, DomainErrors) else [exc]:
+            if error.field and error.field.startswith("lines"):
+                error.field = "items" + error.field.removeprefix("lines")
+        raise

@@ -81,9 +81,7 @@ async def create_segment(
     }
     created = (
         await session.execute(
-            insert_or_ignore(session, CustomerSegment)
-            .values(values)
-            .returning(CustomerSegment.id)
+            insert_or_ignore(session, CustomerSegment).values(values).returning(CustomerSegment.id)
         )
     ).first()
     if created is None:

@@ -167,7 +167,11 @@ def _parse_number(text: str, *, places: int | None) -> Decimal:
         number = Decimal(text.strip())
     except InvalidOperation:
         raise ValueError("not a number") from None
-    if not number.is_finite() or len(number.as_tuple().digits) > MAX_DIGITS:
+    if (
+        not number.is_finite()
+        or abs(number.adjusted()) > MAX_DIGITS
+        or len(number.as_tuple().digits) > MAX_DIGITS
+    ):
         raise ValueError("not a usable number")
     if places is not None and number != number.quantize(Decimal(1).scaleb(-places)):
         raise ValueError(f"at most {places} decimals")
@@ -247,9 +251,7 @@ def parse_condition(raw: Mapping[str, Any], *, at: str) -> Condition:
         ) from None
 
 
-def _parse_list(
-    raw: Any, field: ConditionField, operator: Operator, at: str
-) -> tuple[Any, ...]:
+def _parse_list(raw: Any, field: ConditionField, operator: Operator, at: str) -> tuple[Any, ...]:
     if not raw:
         raise ValidationFailed(
             f"{operator.value} needs values", field=f"{at}.values", code="REQUIRED"

@@ -6,7 +6,7 @@ Facts (one row per customer in scope; only the aggregates some rule needs are jo
     customer columns   business type, state, city, country, credit limit, created at
     orders             revenue12m, orders12m, total revenue, last order date
                        (orders not cancelled; 12 months = ``trailing_year_start`` on)
-    payments           paid, so outstanding = total revenue − paid (as resolvers.credit)
+    credit             the customer's cached outstanding (resolvers.credit's definition)
     engagement         the stored engagement score
 
 Nulls: a customer without a state, a credit limit, an order or a score has no value for
@@ -44,7 +44,7 @@ from sqlalchemy import (
     type_coerce,
 )
 
-from models import Customer, CustomerEngagementScore, CustomerTag, Order, Payment
+from models import Customer, CustomerEngagementScore, CustomerTag, Order
 from models.base import Money
 from models.enums import OrderStatus, RuleMatch
 from resolvers.search import LIKE_ESCAPE, contains_pattern
@@ -91,11 +91,12 @@ def facts_subquery(
         Customer.city,
         Customer.country,
         Customer.credit_limit,
+        Customer.credit_outstanding,
         Customer.created_at,
     ]
     query_from: Any = Customer.__table__
     scoped_ids = select(Customer.id).where(customer_scope) if customer_scope is not None else None
-    if needed & ORDER_FIELDS or _F.CREDIT_UTILIZATION in needed:
+    if needed & ORDER_FIELDS:
         start = trailing_year_start(context.today)
         in_year = Order.order_date >= start
         zero = type_coerce(literal(0, Money()), Money())
@@ -116,15 +117,6 @@ def facts_subquery(
             func.coalesce(orders.c.total_revenue, zero).label("total_revenue"),
             orders.c.last_order_date,
         ]
-    if _F.CREDIT_UTILIZATION in needed:
-        # Payments never belong to cancelled orders (neither may have the other), so the
-        # customer's payments are exactly the payments against orders not cancelled.
-        paid = select(Payment.customer_id, func.sum(Payment.amount).label("paid"))
-        if scoped_ids is not None:
-            paid = paid.where(Payment.customer_id.in_(scoped_ids))
-        paid = paid.group_by(Payment.customer_id).subquery("paid_facts")
-        query_from = query_from.outerjoin(paid, paid.c.customer_id == Customer.id)
-        columns.append(func.coalesce(paid.c.paid, zero).label("paid"))
     if _F.ENGAGEMENT_SCORE in needed:
         scores = CustomerEngagementScore.__table__
         query_from = query_from.outerjoin(scores, scores.c.customer_id == Customer.id)
@@ -212,7 +204,7 @@ def _created(column: Any, op: Operator, values: tuple[dt.date, ...], tz: ZoneInf
 def _utilization(facts: Subquery, op: Operator, values: tuple[Decimal, ...]) -> Any:
     """outstanding / limit op r, as outstanding × D op N × limit with r = N / D exactly."""
     limit = facts.c.credit_limit
-    outstanding = facts.c.total_revenue - facts.c.paid
+    outstanding = facts.c.credit_outstanding
 
     def compare(ratio: Decimal, comparator: Any) -> ColumnElement[bool]:
         places = max(0, -int(ratio.as_tuple().exponent))
@@ -222,14 +214,13 @@ def _utilization(facts: Subquery, op: Operator, values: tuple[Decimal, ...]) -> 
         return comparator(left, right)
 
     has_ratio = and_(limit.is_not(None), limit > Decimal(0))
+    if op is _O.NEQ:
+        return or_(not_(has_ratio), not_(compare(values[0], operator.eq)))
     if op is _O.BETWEEN:
         positive = and_(compare(values[0], operator.ge), compare(values[1], operator.le))
     else:
         positive = compare(values[0], _COMPARATORS[op])
-    if op is _O.NEQ:
-        return or_(not_(has_ratio), not_(compare(values[0], operator.eq)))
     return and_(has_ratio, positive)
-
 
 
 _COMPARATORS = {

@@ -43,7 +43,9 @@ async def segments_by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Row
     return await rows_by_ids(session, CustomerSegment, ids)
 
 
-async def list_segments(session: AsyncSession, *, kind: SegmentKind | None = None) -> list[Row[Any]]:
+async def list_segments(
+    session: AsyncSession, *, kind: SegmentKind | None = None
+) -> list[Row[Any]]:
     """Segments by kind, then name (a short list: kinds × tiers, states, custom ones)."""
     query = select(*CustomerSegment.__table__.c).order_by(
         CustomerSegment.kind, CustomerSegment.name, CustomerSegment.id

@@ -20,14 +20,17 @@ from resolvers import (
     credit,
     customer_queries,
     document_queries,
+    interaction_queries,
     pricing_rules,
     products,
     segments,
+    task_queries,
+    timeline,
     users,
 )
 from resolvers.actor import Actor
 from resolvers.config import DomainConfig
-from resolvers.ports import EventPublisher, EventSubscriber, LinkSigner
+from resolvers.ports import EventPublisher, EventSubscriber, FileStore, LinkSigner
 from resolvers.users import LoginThrottle
 
 K = TypeVar("K")
@@ -91,6 +94,14 @@ class Loaders:
         return self._make(segments.segments_by_ids)
 
     @cached_property
+    def customer_count_by_segment_id(self) -> DataLoader[int, int]:
+        return self._make(segments.customer_counts_by_segment_ids)
+
+    @cached_property
+    def pricing_rules_by_segment_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(segments.pricing_rules_by_segment_ids)
+
+    @cached_property
     def quotation_by_id(self) -> DataLoader[int, Any]:
         return self._make(document_queries.quotations_by_ids)
 
@@ -118,6 +129,39 @@ class Loaders:
     def payments_by_order_id(self) -> DataLoader[int, list[Any]]:
         return self._make(document_queries.order_payments)
 
+    @cached_property
+    def task_by_id(self) -> DataLoader[int, Any]:
+        return self._make(task_queries.tasks_by_ids)
+
+    @cached_property
+    def first_tasks_by_customer(self) -> DataLoader[Any, list[Any]]:
+        return self._make(task_queries.first_tasks_by_customer)
+
+    @cached_property
+    def task_count_by_customer(self) -> DataLoader[Any, int]:
+        return self._make(task_queries.task_counts_by_customer)
+
+    @cached_property
+    def attachments_by_interaction_id(self) -> DataLoader[int, list[Any]]:
+        return self._make(interaction_queries.attachments_by_interaction_ids)
+
+    @cached_property
+    def interaction_by_id(self) -> DataLoader[int, Any]:
+        return self._make(interaction_queries.interactions_by_ids)
+
+    @cached_property
+    def payment_by_id(self) -> DataLoader[int, Any]:
+        return self._make(document_queries.payments_by_ids)
+
+    @cached_property
+    def latest_timeline_by_customer_id(self) -> DataLoader[timeline.LatestKey, Any]:
+        """Keyed by (customer, first, kinds): a page of customers in one statement."""
+        return self._make(timeline.latest_timelines)
+
+    @cached_property
+    def timeline_count_by_customer_id(self) -> DataLoader[timeline.CountKey, int]:
+        return self._make(timeline.count_timelines)
+
 
 @dataclass(frozen=True)
 class Services:
@@ -133,6 +177,7 @@ class Services:
     link_ttl: dt.timedelta
     recheck_every: float
     authenticate: Callable[[str | None], Awaitable[Actor | None]]
+    files: FileStore | None = None
 
 
 @dataclass

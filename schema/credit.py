@@ -17,6 +17,8 @@ from resolvers.credit import CreditLevel as DomainCreditLevel
 from resolvers.credit import credit_status
 from resolvers.credit_exposure import CREDIT_ALERTS_TOPIC
 from resolvers.roles import Action, is_manager
+from resolvers.timeline_sources import TimelineKind
+from resolvers.timeline_summary import credit_alert_summary
 from resolvers.users import active_user
 from schema.connections import Connection, connection, counted_by, page_size
 from schema.customers import CreditLimitChange, Customer, load_customer
@@ -24,6 +26,7 @@ from schema.enums import CreditLevel
 from schema.errors import Unauthenticated, UserError
 from schema.operations import acting_user, decode_id, read, write
 from schema.permissions import allowed
+from schema.timeline_event import TimelineEvent
 
 
 @strawberry.input(description="A new credit limit, with the reason it changes.")
@@ -69,14 +72,16 @@ class CreditCheckResult:
     level_after: CreditLevel
 
 
-@strawberry.type(description="A customer's exposure crossed a threshold upwards.")
-class CreditAlertEvent:
+@strawberry.type(
+    description="A customer's exposure crossed a threshold upwards: an event on the "
+    "customer's timeline, and what `creditAlerts` sends live."
+)
+class CreditAlertEvent(TimelineEvent):
     level: CreditLevel
     previous_level: CreditLevel
     limit: Decimal | None
     outstanding: Decimal
     utilization: float | None
-    occurred_at: dt.datetime
     customer_id: strawberry.Private[int]
 
     @strawberry.field
@@ -85,11 +90,19 @@ class CreditAlertEvent:
 
     @classmethod
     def from_message(cls, message: dict[str, Any]) -> CreditAlertEvent:
+        limit = None if message["limit"] is None else Decimal(message["limit"])
+        outstanding = Decimal(message["outstanding"])
         return cls(
+            id=strawberry.ID(f"{TimelineKind.CREDIT_ALERT.value}:{message['alertId']}"),
+            kind=TimelineKind.CREDIT_ALERT,
+            summary=credit_alert_summary(
+                message["previousLevel"], message["level"], outstanding, limit
+            ),
+            actor_id=message.get("actorId"),
             level=DomainCreditLevel(message["level"]),
             previous_level=DomainCreditLevel(message["previousLevel"]),
-            limit=None if message["limit"] is None else Decimal(message["limit"]),
-            outstanding=Decimal(message["outstanding"]),
+            limit=limit,
+            outstanding=outstanding,
             utilization=message["utilization"],
             occurred_at=dt.datetime.fromisoformat(message["occurredAt"]),
             customer_id=int(message["customerId"]),

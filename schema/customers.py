@@ -25,16 +25,21 @@ from schema.enums import (
     CreditLevel,
     CustomerSortField,
     CustomerStatus,
-    SegmentKind,
+    EngagementLevel,
     SortDirection,
+    VolumeTier,
 )
 from schema.errors import BadUserInput, UserError
 from schema.operations import acting_user, decode_id, optional_id, read, write
 from schema.permissions import allowed
+from schema.segments import Segment
+from schema.timeline_event import TimelineEvent, TimelineKind
 from schema.users import User, load_user
 
 if TYPE_CHECKING:
+    from schema.interactions import Interaction, InteractionFilter
     from schema.sales import Order, Quotation
+    from schema.tasks import CustomerTaskFilter, FollowUpTask
 
 READ = [allowed(Action.READ)]
 WRITE = [allowed(Action.WRITE_SALES)]
@@ -48,25 +53,6 @@ class Address:
     state: str | None
     postal_code: str | None
     country: str
-
-
-@strawberry.type(description="A group of customers (by business type, volume, place, …).")
-class Segment:
-    id: strawberry.ID
-    key: str
-    name: str
-    kind: SegmentKind
-    description: str | None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Segment:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            key=row.key,
-            name=row.name,
-            kind=row.kind,
-            description=row.description,
-        )
 
 
 @strawberry.type(description="One audited change of a customer's credit limit.")
@@ -202,6 +188,25 @@ class Customer:
             customer_id=self.pk,
         )
 
+    @strawberry.field(
+        description="Everything that happened with the customer, newest first: interactions, "
+        "quotations, orders and their status changes, payments, credit events and tasks. "
+        "Ties on occurredAt are broken by kind, then id, so pages never skip or repeat."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        kinds: Annotated[
+            list[TimelineKind] | None,
+            strawberry.argument(description="Only events of these kinds (all when null or empty)."),
+        ] = None,
+    ) -> Connection[TimelineEvent]:
+        from schema.timeline import customer_timeline
+
+        return await customer_timeline(info, self.pk, first=first, after=after, kinds=kinds)
+
     @strawberry.field(description="Quotations, newest first.")
     async def quotations(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -236,6 +241,31 @@ class Customer:
         )
         return connection(page, Order.from_row, count_documents(info, model, self.pk))
 
+    @strawberry.field(description="Calls, meetings, emails and notes, newest first.")
+    async def interactions(
+        self,
+        info: Info,
+        filter: Annotated[InteractionFilter, strawberry.lazy("schema.interactions")] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Annotated[Interaction, strawberry.lazy("schema.interactions")]]:
+        from schema.interactions import customer_interactions
+
+        return await customer_interactions(info, self.pk, filter, first, after)
+
+    @strawberry.field(
+        description="Follow-up tasks by due date (batched across a page of customers)."
+    )
+    async def follow_up_tasks(
+        self,
+        info: Info,
+        filter: Annotated[CustomerTaskFilter, strawberry.lazy("schema.tasks")] | None = None,
+        first: int | None = None,
+    ) -> Connection[Annotated[FollowUpTask, strawberry.lazy("schema.tasks")]]:
+        from schema.tasks import customer_tasks
+
+        return await customer_tasks(info, self.pk, filter, first)
+
 
 async def load_customer(info: Info, customer_id: int) -> Customer | None:
     row = await info.context.loaders.customer_by_id.load(customer_id)
@@ -255,6 +285,15 @@ class CustomerFilter:
     owner_ids: list[strawberry.ID] | None = None
     tags: list[str] | None = strawberry.field(default=None, description="Any of these tags.")
     all_tags: bool = strawberry.field(default=False, description="Require every tag instead.")
+    segment_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Members of any of these segments."
+    )
+    volume_tiers: list[VolumeTier] | None = strawberry.field(
+        default=None, description="In any of these VOLUME segments."
+    )
+    engagement_levels: list[EngagementLevel] | None = strawberry.field(
+        default=None, description="In any of these ENGAGEMENT segments."
+    )
     credit_levels: list[CreditLevel] | None = strawberry.field(
         default=None, description="Customers whose credit is at any of these levels."
     )
@@ -279,6 +318,7 @@ class CustomerFilter:
 
         try:
             owner_ids = tuple(decode_id(i, field="ownerIds") for i in self.owner_ids or ())
+            segment_ids = tuple(decode_id(i, field="segmentIds") for i in self.segment_ids or ())
         except DomainError as exc:
             raise BadUserInput(exc) from exc
         return queries.CustomerFilter(
@@ -290,6 +330,9 @@ class CustomerFilter:
             # Spelled as stored, so "Key Account" finds the tag "key-account".
             tags=tuple(normalise_tag(t) for t in self.tags or ()),
             all_tags=self.all_tags,
+            segment_ids=segment_ids,
+            volume_tiers=tuple(self.volume_tiers or ()),
+            engagement_levels=tuple(self.engagement_levels or ()),
             created_from=day_start(self.created_from, "createdFrom") if self.created_from else None,
             created_to=day_start(self.created_to, "createdTo", days=1) if self.created_to else None,
             credit_levels=tuple(self.credit_levels or ()),

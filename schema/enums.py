@@ -9,6 +9,8 @@ import strawberry
 from models import enums
 from resolvers.credit import CreditLevel as _CreditLevel
 from resolvers.customer_queries import CustomerSortField as _CustomerSortField
+from resolvers.segment_conditions import Operator as _ConditionOperator
+from resolvers.segment_defaults import VolumeTier as _VolumeTier
 
 Role = strawberry.enum(enums.Role, description="What a user may do (see the role table).")
 BusinessType = strawberry.enum(enums.BusinessType, description="The kind of customer.")
@@ -27,6 +29,33 @@ CreditLevel = strawberry.enum(
 )
 JobStatus = strawberry.enum(enums.JobStatus, description="QUEUED → RUNNING → SUCCEEDED / FAILED.")
 CustomerSortField = strawberry.enum(_CustomerSortField, description="Customer list sort keys.")
+VolumeTier = strawberry.enum(
+    _VolumeTier, description="Trailing-12-month revenue tier (the VOLUME segments)."
+)
+EngagementLevel = strawberry.enum(
+    enums.EngagementLevel, description="Engagement level (the ENGAGEMENT segments)."
+)
+RuleMatch = strawberry.enum(
+    enums.RuleMatch, description="ALL: every condition must hold; ANY: at least one."
+)
+ConditionOperator = strawberry.enum(
+    _ConditionOperator, description="How a rule condition compares a field with its value(s)."
+)
+
+InteractionKind = strawberry.enum(
+    enums.InteractionKind, description="What kind of contact an interaction was."
+)
+InteractionStatus = strawberry.enum(
+    enums.InteractionStatus,
+    description="PENDING → COMPLETED or PENDING → CANCELLED; COMPLETED and CANCELLED are final.",
+)
+Priority = strawberry.enum(enums.Priority, description="LOW, MEDIUM, HIGH or URGENT.")
+TaskStatus = strawberry.enum(enums.TaskStatus, description="OPEN → COMPLETED or CANCELLED.")
+TaskSource = strawberry.enum(
+    enums.TaskSource,
+    description="What opened a task: a person (MANUAL), an interaction, a quotation left "
+    "unanswered, or a credit alert.",
+)
 
 
 @strawberry.enum(description="Sort direction.")

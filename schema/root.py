@@ -14,25 +14,55 @@ from schema.credit import CreditMutations, CreditQueries, CreditSubscriptions
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.input_safety import NoNulInStrings
+from schema.interactions import InteractionMutations
 from schema.jobs import JobQueries, JobSubscriptions
+from schema.price_quote import PriceQuoteQueries
+from schema.pricing import PricingMutations
 from schema.products import ProductQueries
 from schema.sales import SalesMutations, SalesQueries
 from schema.scalars import SCALAR_OVERRIDES
+from schema.segment_analytics import SegmentAnalyticsQueries
+from schema.segmentation import SegmentationMutations, SegmentationQueries
+from schema.segments import SegmentMutations, SegmentQueries
+from schema.tasks import TaskMutations, TaskQueries, TaskSubscriptions
+from schema.timeline import EVENT_TYPES as TIMELINE_EVENT_TYPES
 from schema.users import AuthMutations, UserQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(CustomerQueries, SalesQueries, ProductQueries, UserQueries, JobQueries, CreditQueries):
+class Query(
+    CustomerQueries,
+    SalesQueries,
+    ProductQueries,
+    UserQueries,
+    JobQueries,
+    CreditQueries,
+    SegmentQueries,
+    SegmentationQueries,
+    SegmentAnalyticsQueries,
+    PriceQuoteQueries,
+    TaskQueries,
+):
     pass
 
 
 @strawberry.type(description="Everything that can be changed.")
-class Mutation(AuthMutations, CustomerMutations, SalesMutations, CreditMutations):
+class Mutation(
+    AuthMutations,
+    CustomerMutations,
+    SalesMutations,
+    CreditMutations,
+    SegmentMutations,
+    SegmentationMutations,
+    PricingMutations,
+    InteractionMutations,
+    TaskMutations,
+):
     pass
 
 
 @strawberry.type(description="Live streams over WebSocket (graphql-transport-ws).")
-class Subscription(JobSubscriptions, CreditSubscriptions):
+class Subscription(JobSubscriptions, CreditSubscriptions, TaskSubscriptions):
     pass
 
 
@@ -51,6 +81,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
+        types=TIMELINE_EVENT_TYPES,  # reached only through the TimelineEvent interface
         extensions=[MaskUnexpectedErrors, lambda: AddValidationRules([NoNulInStrings])],
         config=StrawberryConfig(**kwargs),
     )

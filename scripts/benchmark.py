@@ -31,6 +31,7 @@ from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.settings import Settings
 from scripts.bench_credit import bench_create_order, bench_credit_alerts
+from scripts.bench_timeline import bench_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "tests" / "contract" / "operations.graphql"
@@ -232,6 +233,7 @@ BENCHMARKS: dict[str, Callable[[Bench], Awaitable[list[Figure]]]] = {
     "price-quote": bench_price_quote,
     "credit-alerts": bench_credit_alerts,
     "create-order": bench_create_order,
+    "timeline": bench_timeline,
 }
 
 

@@ -38,6 +38,15 @@ REQUESTS: dict[str, str] = {
     "job": f'{{ job(id: "{MISSING}") {{ id }} }}',
     "creditLimitAlerts": "{ creditLimitAlerts(first: 1) { totalCount } }",
     "creditCheck": f'{{ creditCheck(customerId: "{MISSING}", amount: "1.00") {{ allowed }} }}',
+    "followUpTasks": "{ followUpTasks(first: 1) { totalCount } }",
+    # segmentation and segment pricing
+    "segments": "{ segments { id customerCount } }",
+    "segment": f'{{ segment(id: "{MISSING}") {{ id }} }}',
+    "segmentationRules": "{ segmentationRules { id } }",
+    "segmentationFields": "{ segmentationFields { name } }",
+    "segmentPerformanceComparison": "{ segmentPerformanceComparison(kind: VOLUME) { growthRate } }",
+    "priceQuote": f"""{{ priceQuote(customerId: "{MISSING}",
+        items: [{{ productId: "{MISSING}", quantity: 1 }}]) {{ total }} }}""",
     # mutations
     "login": """mutation { login(email: "nobody@sanvi.test", password: "wrong password") {
         token errors { code } } }""",
@@ -62,6 +71,53 @@ REQUESTS: dict[str, str] = {
     "updateCreditLimit": f"""mutation {{ updateCreditLimit(input: {{
         customerId: "{MISSING}", newLimit: "1000.00", reason: "matrix" }}) {{
         change {{ id }} errors {{ code }} }} }}""",
+    "createSegment": """mutation { createSegment(input: { name: "Matrix" }) {
+        segment { id } errors { code } } }""",
+    "updateSegment": f"""mutation {{ updateSegment(input: {{ id: "{MISSING}", name: "X" }}) {{
+        segment {{ id }} errors {{ code }} }} }}""",
+    "deleteSegment": f"""mutation {{ deleteSegment(id: "{MISSING}") {{
+        deletedId errors {{ code }} }} }}""",
+    "addCustomersToSegment": f"""mutation {{ addCustomersToSegment(input: {{
+        segmentId: "{MISSING}", customerIds: ["{MISSING}"] }}) {{
+        changed errors {{ code }} }} }}""",
+    "removeCustomersFromSegment": f"""mutation {{ removeCustomersFromSegment(input: {{
+        segmentId: "{MISSING}", customerIds: ["{MISSING}"] }}) {{
+        changed errors {{ code }} }} }}""",
+    "createSegmentationRule": f"""mutation {{ createSegmentationRule(input: {{
+        name: "X", segmentId: "{MISSING}",
+        conditions: [{{ field: "state", operator: EQ, value: "Goa" }}] }}) {{
+        rule {{ id }} errors {{ code }} }} }}""",
+    "updateSegmentationRule": f"""mutation {{ updateSegmentationRule(input: {{
+        id: "{MISSING}", priority: 1 }}) {{ rule {{ id }} errors {{ code }} }} }}""",
+    "deactivateSegmentationRule": f"""mutation {{ deactivateSegmentationRule(id: "{MISSING}") {{
+        rule {{ id }} errors {{ code }} }} }}""",
+    "deleteSegmentationRule": f"""mutation {{ deleteSegmentationRule(id: "{MISSING}") {{
+        deletedId errors {{ code }} }} }}""",
+    "categorizeCustomer": f"""mutation {{ categorizeCustomer(customerId: "{MISSING}") {{
+        customer {{ id }} errors {{ code }} }} }}""",
+    "bulkCategorizeCustomers": """mutation { bulkCategorizeCustomers(filter: {
+        search: "nobody" }) { processed errors { code } } }""",
+    "createSegmentPricingRule": f"""mutation {{ createSegmentPricingRule(input: {{
+        name: "X", segmentId: "{MISSING}", discountPercent: "5" }}) {{
+        rule {{ id }} errors {{ code }} }} }}""",
+    "updateSegmentPricingRule": f"""mutation {{ updateSegmentPricingRule(input: {{
+        id: "{MISSING}", priority: 1 }}) {{ rule {{ id }} errors {{ code }} }} }}""",
+    "deactivateSegmentPricingRule": f"""mutation {{ deactivateSegmentPricingRule(id: "{MISSING}") {{
+        rule {{ id }} errors {{ code }} }} }}""",
+    # interactions and follow-up tasks
+    "createInteraction": f"""mutation {{ createInteraction(input: {{ customerId: "{MISSING}",
+        kind: CALL, subject: "Matrix call" }}) {{ interaction {{ id }} errors {{ code }} }} }}""",
+    "updateInteraction": f"""mutation {{ updateInteraction(input: {{ id: "{MISSING}",
+        outcome: "x" }}) {{ interaction {{ id }} errors {{ code }} }} }}""",
+    "createFollowUpTask": f"""mutation {{ createFollowUpTask(input: {{ customerId: "{MISSING}",
+        title: "Matrix task", dueAt: "2030-01-01T09:00:00+05:30" }}) {{
+        task {{ id }} errors {{ code }} }} }}""",
+    "completeFollowUpTask": f"""mutation {{ completeFollowUpTask(id: "{MISSING}",
+        outcome: "done") {{ task {{ id }} errors {{ code }} }} }}""",
+    "reassignFollowUpTask": f"""mutation {{ reassignFollowUpTask(id: "{MISSING}",
+        assigneeId: "{MISSING}") {{ task {{ id }} errors {{ code }} }} }}""",
+    "cancelFollowUpTask": f"""mutation {{ cancelFollowUpTask(id: "{MISSING}",
+        reason: "matrix") {{ task {{ id }} errors {{ code }} }} }}""",
 }
 
 

@@ -30,6 +30,20 @@ VALIDATING = {
     "CreditAlerts",
     "CreditCheck",
     "CreditAlertFeed",
+    "Segments",
+    "SegmentAnalytics",
+    "SegmentComparison",
+    "SegmentationRules",
+    "CreateSegmentationRule",
+    "CategorizeCustomer",
+    "BulkCategorizeCustomers",
+    "CreateSegmentPricingRule",
+    "PriceQuote",
+    "LogInteraction",
+    "UpdateInteraction",
+    "MyTasks",
+    "CreateFollowUpTask",
+    "CompleteFollowUpTask",
 }
 
 
