@@ -185,6 +185,38 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_clv_backtest(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+    import json
+
+    from app.clv_config import clv_config
+    from resolvers.clv_backtest import (
+        BacktestInputError,
+        Columns,
+        format_report,
+        read_transactions,
+        run_backtest,
+    )
+
+    try:
+        calibration_end = dt.date.fromisoformat(args.calibration_end)
+        holdout_end = dt.date.fromisoformat(args.holdout_end) if args.holdout_end else None
+        data = read_transactions(
+            Path(args.transactions), Columns(args.customer_col, args.date_col, args.amount_col)
+        )
+        report = run_backtest(
+            data,
+            calibration_end=calibration_end,
+            holdout_end=holdout_end,
+            config=clv_config(settings),
+        )
+    except (BacktestInputError, ValueError) as exc:
+        print(f"clv-backtest: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crm", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -236,6 +268,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="run even if this period's run already happened"
     )
     task.set_defaults(run=cmd_run_task)
+
+    backtest = commands.add_parser(
+        "clv-backtest",
+        help="fit the lifetime-value model on a transaction CSV and test it on a holdout",
+    )
+    backtest.add_argument("transactions", help="CSV file, one row per purchase")
+    backtest.add_argument("--calibration-end", required=True, help="YYYY-MM-DD, included")
+    backtest.add_argument("--holdout-end", help="YYYY-MM-DD, included")
+    backtest.add_argument("--customer-col", default="customer_id")
+    backtest.add_argument("--date-col", default="date")
+    backtest.add_argument("--amount-col", default="amount")
+    backtest.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    backtest.set_defaults(run=cmd_clv_backtest)
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", default=str(ROOT / "schema.graphql"))

@@ -27,11 +27,17 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
 from app.auth import actor_for_token, bearer_token
+from app.clv_config import clv_config
 from app.downloads import download_endpoint
 from app.platform import Platform, create_platform
 from app.settings import Settings, get_settings
 from resolvers.actor import Actor
-from resolvers.config import CreditThresholds, DomainConfig
+from resolvers.config import (
+    CreditThresholds,
+    DomainConfig,
+    EngagementThresholds,
+    RelationshipWeights,
+)
 from resolvers.users import LoginThrottle
 from schema.context import Context, Services
 from schema.input_safety import NUL_MESSAGE, has_nul
@@ -61,6 +67,18 @@ def domain_config(settings: Settings) -> DomainConfig:
         follow_up_default_delay=dt.timedelta(hours=settings.follow_up_default_delay_hours),
         quotation_follow_up_days=settings.quotation_follow_up_days,
         max_upload_bytes=settings.max_upload_bytes,
+        engagement=EngagementThresholds(
+            highly=settings.engagement_highly_engaged_from,
+            moderately=settings.engagement_moderately_engaged_from,
+        ),
+        relationship_weights=RelationshipWeights(
+            interactions=settings.relationship_weight_interactions,
+            quotations=settings.relationship_weight_quotations,
+            purchases=settings.relationship_weight_purchases,
+            engagement=settings.relationship_weight_engagement,
+            risk=settings.relationship_weight_risk,
+        ),
+        clv=clv_config(settings),
     )
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.base import utcnow
 from resolvers import jobs as job_domain
-from resolvers import periodic, task_sweeps
+from resolvers import periodic, relationship_refresh, task_sweeps
 
 if TYPE_CHECKING:
     from app.platform import Platform
@@ -89,6 +89,36 @@ async def announce_overdue_tasks(platform: Platform) -> dict[str, Any]:
     return {"announced": announced}
 
 
+async def refresh_scores(platform: Platform) -> dict[str, Any]:
+    from app.main import domain_config
+
+    async with platform.db.write_session() as session:
+        refreshed = await relationship_refresh.refresh_scores(
+            session, now=utcnow(), config=domain_config(platform.settings)
+        )
+        await session.commit()
+    return {"refreshed": refreshed}
+
+
+async def refit_lifetime_values(platform: Platform) -> dict[str, Any]:
+    """Queue the weekly refit as a job, so any worker runs it with a heartbeat."""
+    from app.clv_config import clv_config
+    from app.main import domain_config
+    from resolvers.clv_jobs import CLV_REFIT, refit_options
+
+    today = domain_config(platform.settings).today()
+    async with platform.db.write_session() as session:
+        job = await job_domain.enqueue_job(
+            session,
+            kind=CLV_REFIT,
+            actor=None,
+            options=refit_options(clv_config(platform.settings), today),
+            publisher=platform.publisher,
+        )
+        await session.commit()
+    return {"job": job.id}
+
+
 TASKS: dict[str, PeriodicTask] = {
     task.name: task
     for task in (
@@ -115,6 +145,18 @@ TASKS: dict[str, PeriodicTask] = {
             dt.timedelta(minutes=1),
             announce_overdue_tasks,
             "announce, once each, follow-up tasks that have become overdue",
+        ),
+        PeriodicTask(
+            "clv-refit",
+            dt.timedelta(weeks=1),
+            refit_lifetime_values,
+            "refit the lifetime-value model and rescore every customer (as a job)",
+        ),
+        PeriodicTask(
+            "refresh-scores",
+            dt.timedelta(hours=6),
+            refresh_scores,
+            "recompute every customer's engagement and relationship scores (they decay)",
         ),
     )
 }

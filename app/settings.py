@@ -51,6 +51,26 @@ class Settings(BaseSettings):
         7, description="days a quotation may stay SENT before a follow-up task is opened"
     )
 
+    engagement_highly_engaged_from: int = Field(60, description="lowest HIGHLY_ENGAGED score")
+    engagement_moderately_engaged_from: int = Field(
+        25, description="lowest MODERATELY_ENGAGED score"
+    )
+    relationship_weight_interactions: Decimal = Decimal("0.25")
+    relationship_weight_quotations: Decimal = Decimal("0.15")
+    relationship_weight_purchases: Decimal = Decimal("0.25")
+    relationship_weight_engagement: Decimal = Decimal("0.15")
+    relationship_weight_risk: Decimal = Decimal("0.20")
+
+    clv_horizon_weeks: int = Field(52, ge=1, le=520, description="lifetime-value horizon")
+    clv_annual_discount_rate: float = Field(
+        0.0, ge=0, lt=1, description="discounts predicted value; 0 = undiscounted"
+    )
+    clv_min_repeat_customers: int = Field(
+        30, ge=1, description="fewer repeat customers than this: heuristic instead of a fit"
+    )
+    clv_risk_medium_from: float = Field(30.0, description="lowest MEDIUM lifetime-value risk")
+    clv_risk_high_from: float = Field(60.0, description="lowest HIGH lifetime-value risk")
+
     log_level: str = "INFO"
 
     download_link_ttl_seconds: int = Field(3600, description="lifetime of a signed download link")
@@ -79,6 +99,26 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    @model_validator(mode="after")
+    def _relationship_weights_sum_to_one(self) -> Settings:
+        weights = (
+            self.relationship_weight_interactions,
+            self.relationship_weight_quotations,
+            self.relationship_weight_purchases,
+            self.relationship_weight_engagement,
+            self.relationship_weight_risk,
+        )
+        if any(w < 0 for w in weights) or sum(weights) != 1:
+            raise ValueError("CRM_RELATIONSHIP_WEIGHT_* must be non-negative and sum to 1")
+        if not (
+            0
+            <= self.engagement_moderately_engaged_from
+            <= self.engagement_highly_engaged_from
+            <= 100
+        ):
+            raise ValueError("engagement thresholds need 0 <= moderately <= highly <= 100")
+        return self
 
     @model_validator(mode="after")
     def _secret_required_in_production(self) -> Settings:

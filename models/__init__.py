@@ -1,6 +1,7 @@
 """SQLAlchemy tables of Sanvi CRM: one module per aggregate, no queries, no rules."""
 
 from models.base import Base, Money, Percent, UTCDateTime
+from models.clv import ClvModelFit
 from models.counter import Counter
 from models.credit import CreditAlertEvent, CreditLimitHistory, CreditOverrideEvent
 from models.customer import Customer, CustomerTag
@@ -10,13 +11,18 @@ from models.order import Order, OrderLine, OrderStatusChange, Payment
 from models.pricing import SegmentPricingRule
 from models.product import Product
 from models.quotation import Quotation, QuotationLine, QuotationStatusChange
-from models.scoring import CustomerEngagementScore, CustomerLifetimeValue
+from models.scoring import (
+    CustomerEngagementScore,
+    CustomerLifetimeValue,
+    CustomerRelationshipScore,
+)
 from models.segment import CustomerSegment, CustomerSegmentationRule, CustomerSegmentMembership
 from models.task import FollowUpTask
 from models.user import User
 
 __all__ = [
     "Base",
+    "ClvModelFit",
     "Counter",
     "CreditAlertEvent",
     "CreditLimitHistory",
@@ -25,6 +31,7 @@ __all__ = [
     "CustomerEngagementScore",
     "CustomerInteraction",
     "CustomerLifetimeValue",
+    "CustomerRelationshipScore",
     "CustomerSegment",
     "CustomerSegmentMembership",
     "CustomerSegmentationRule",

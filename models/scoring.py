@@ -1,4 +1,4 @@
-"""Stored per-customer figures: engagement score and lifetime value."""
+"""Stored per-customer figures: engagement score, relationship score and lifetime value."""
 
 from __future__ import annotations
 
@@ -21,6 +21,19 @@ class CustomerEngagementScore(Base):
     score: Mapped[int] = mapped_column(Integer)
     level: Mapped[EngagementLevel] = mapped_column(enum_column(EngagementLevel), index=True)
     inputs: Mapped[dict] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CustomerRelationshipScore(Base):
+    __tablename__ = "customer_relationship_scores"
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    score: Mapped[int] = mapped_column(Integer, index=True)
+    grade: Mapped[str] = mapped_column(String(1))
+    # [{"name", "weight", "score", "detail"}, …] in a fixed order.
+    components: Mapped[list] = mapped_column(JSON, default=list)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -175,6 +175,7 @@ async def _apply(
         update(M)
         .where(
             M.source == MembershipSource.AUTO,
+            in_scope,  # without it, one customer's run would probe every membership
             exists().where(same, or_(M.rule_id.is_(None), W.rule_id != M.rule_id)),
         )
         .values(rule_id=select(W.rule_id).where(same).scalar_subquery())
@@ -216,7 +217,7 @@ async def categorize_customers(
     rules = await _active_rules(session)
     fields = {c.field for r in rules for c in r.conditions}
     if ConditionField.ENGAGEMENT_SCORE in fields:
-        await refresh_engagement_scores(session, customer_scope=scope, now=now)
+        await refresh_engagement_scores(session, customer_scope=scope, now=now, config=config)
     context = FactsContext(today=config.today(now), timezone=config.timezone)
     connection = await session.connection()
     await connection.execute(CreateTable(_wanted))

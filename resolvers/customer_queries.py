@@ -10,13 +10,15 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, CustomerTag
-from models.enums import BusinessType, CustomerStatus, EngagementLevel
+from models.enums import BusinessType, CustomerStatus, EngagementLevel, RiskLevel
+from resolvers.clv_filters import lifetime_value_conditions
 from resolvers.config import CreditThresholds
 from resolvers.credit import CreditLevel, levels_condition
 from resolvers.pagination import Page, SortKey, fetch_page, parse_datetime
@@ -45,6 +47,9 @@ class CustomerFilter:
     engagement_levels: Sequence[EngagementLevel] = ()
     credit_levels: Sequence[CreditLevel] = ()
     credit_thresholds: CreditThresholds = field(default_factory=CreditThresholds)
+    risk_levels: Sequence[RiskLevel] = ()
+    min_predicted_value: Decimal | None = None
+    max_predicted_value: Decimal | None = None
 
 
 class CustomerSortField(enum.StrEnum):
@@ -97,6 +102,11 @@ def filter_conditions(flt: CustomerFilter | None) -> list[ColumnElement[bool]]:
         conditions.append(Customer.created_at >= flt.created_from)
     if flt.created_to:
         conditions.append(Customer.created_at < flt.created_to)
+    conditions += lifetime_value_conditions(
+        risk_levels=flt.risk_levels,
+        min_predicted_value=flt.min_predicted_value,
+        max_predicted_value=flt.max_predicted_value,
+    )
     conditions += segment_filter_conditions(
         segment_ids=flt.segment_ids,
         volume_tiers=flt.volume_tiers,

@@ -1,15 +1,22 @@
-"""The engagement score: a recency-weighted count of recent interactions, 0–100.
+"""The engagement score: recency-weighted interactions, quotation responses and orders, 0–100.
 
-This is the part of the engagement score segmentation needs (ENGAGEMENT segments); a later
-issue extends it. It is computed set-based in one ``INSERT … SELECT … ON CONFLICT DO
+Segmentation (ENGAGEMENT segments) and the relationship score read it. It is computed
+set-based in one ``INSERT … SELECT … ON CONFLICT DO
 UPDATE`` into ``customer_engagement_scores``, for one customer or for all of them:
 
     points = Σ over interactions of the last 90 days (not cancelled, not in the future)
              kind weight × recency factor
+           + Σ over quotations the customer answered (moved to ACCEPTED or REJECTED) in
+             the last 90 days  8 × recency factor of the answer
+           + Σ over orders (not cancelled) dated in the last 90 business days
+             12 × recency factor of the order date
     kind weight      MEETING 10, CALL 6, EMAIL 3, FOLLOW_UP 2, NOTE 1
     recency factor   1.0 within 30 days, 0.6 within 60 days, 0.3 within 90 days
     score = min(100, round(points))                (round half-up)
     level = HIGHLY_ENGAGED ≥ 60, MODERATELY_ENGAGED ≥ 25, else LOW_ENGAGEMENT
+            (thresholds from ``DomainConfig.engagement``; these are the defaults)
+
+Scores decay: a refresh on a later day moves old activity into a lower recency bracket.
 
 So a meeting this month is worth 10 points, a call two months ago 1.8. The arithmetic runs
 in integer tenths of a point, so both databases round identically. A refresh rewrites only
@@ -36,12 +43,26 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, CustomerEngagementScore, CustomerInteraction
+from models import (
+    Customer,
+    CustomerEngagementScore,
+    CustomerInteraction,
+    Order,
+    Quotation,
+    QuotationStatusChange,
+)
 from models.base import UTCDateTime, enum_column, utcnow
-from models.enums import EngagementLevel, InteractionKind, InteractionStatus
+from models.enums import (
+    EngagementLevel,
+    InteractionKind,
+    InteractionStatus,
+    OrderStatus,
+    QuotationStatus,
+)
+from resolvers.config import DomainConfig, EngagementThresholds
 from resolvers.sql import dialect_insert, json_object
 
-MODEL = "recency-90d-v1"
+MODEL = "recency-90d-v2"
 WINDOW_DAYS = 90
 KIND_WEIGHTS: dict[InteractionKind, int] = {
     InteractionKind.MEETING: 10,
@@ -50,6 +71,8 @@ KIND_WEIGHTS: dict[InteractionKind, int] = {
     InteractionKind.FOLLOW_UP: 2,
     InteractionKind.NOTE: 1,
 }
+QUOTATION_RESPONSE_WEIGHT = 8
+ORDER_WEIGHT = 12
 # (age below, factor in tenths): the first bracket an interaction's age falls into applies.
 RECENCY_TENTHS: tuple[tuple[int, int], ...] = ((30, 10), (60, 6), (90, 3))
 LEVEL_THRESHOLDS: tuple[tuple[int, EngagementLevel], ...] = (
@@ -59,9 +82,33 @@ LEVEL_THRESHOLDS: tuple[tuple[int, EngagementLevel], ...] = (
 )
 
 
-def engagement_level(score: int) -> EngagementLevel:
+def level_thresholds(
+    thresholds: EngagementThresholds | None = None,
+) -> tuple[tuple[int, EngagementLevel], ...]:
+    """(lowest score, level), highest first; the defaults are ``LEVEL_THRESHOLDS``."""
+    if thresholds is None:
+        return LEVEL_THRESHOLDS
+    return (
+        (thresholds.highly, EngagementLevel.HIGHLY_ENGAGED),
+        (thresholds.moderately, EngagementLevel.MODERATELY_ENGAGED),
+        (0, EngagementLevel.LOW_ENGAGEMENT),
+    )
+
+
+def engagement_level(score: int, thresholds: EngagementThresholds | None = None) -> EngagementLevel:
     """The level of a score (the same thresholds the SQL below applies)."""
-    return next(level for threshold, level in LEVEL_THRESHOLDS if score >= threshold)
+    return next(level for low, level in level_thresholds(thresholds) if score >= low)
+
+
+def _recency_tenths(age_start: Any, start_of: Any) -> ColumnElement[Any]:
+    """The recency factor (tenths) of a moment ``age_start`` compared with ``start_of(days)``."""
+    return case(
+        *(
+            (age_start >= start_of(days), literal(tenths, Integer))
+            for days, tenths in RECENCY_TENTHS
+        ),
+        else_=literal(0, Integer),
+    )
 
 
 def _points_in_tenths(now: dt.datetime) -> ColumnElement[Any]:
@@ -70,14 +117,43 @@ def _points_in_tenths(now: dt.datetime) -> ColumnElement[Any]:
         *((I.kind == kind, literal(w, Integer)) for kind, w in KIND_WEIGHTS.items()),
         else_=literal(0, Integer),
     )
-    recency = case(
-        *(
-            (I.occurred_at >= now - dt.timedelta(days=days), literal(tenths, Integer))
-            for days, tenths in RECENCY_TENTHS
-        ),
-        else_=literal(0, Integer),
+    return weight * _recency_tenths(I.occurred_at, lambda days: now - dt.timedelta(days=days))
+
+
+def _quotation_responses(now: dt.datetime, scope: Any) -> Any:
+    """Per customer: answers (ACCEPTED/REJECTED) to quotations in the window, in tenths."""
+    change, q = QuotationStatusChange, Quotation
+    tenths = QUOTATION_RESPONSE_WEIGHT * _recency_tenths(
+        change.changed_at, lambda days: now - dt.timedelta(days=days)
     )
-    return weight * recency
+    query = (
+        select(q.customer_id, func.sum(tenths).label("tenths"), func.count().label("n"))
+        .join(change, change.quotation_id == q.id)
+        .where(
+            change.to_status.in_([QuotationStatus.ACCEPTED.value, QuotationStatus.REJECTED.value]),
+            change.changed_at >= now - dt.timedelta(days=WINDOW_DAYS),
+            change.changed_at <= now,
+        )
+    )
+    if scope is not None:
+        query = query.where(q.customer_id.in_(scope))
+    return query.group_by(q.customer_id).subquery("responses")
+
+
+def _recent_orders(today: dt.date, scope: Any) -> Any:
+    """Per customer: orders (not cancelled) dated in the window, in tenths."""
+    o = Order
+    tenths = ORDER_WEIGHT * _recency_tenths(
+        o.order_date, lambda days: today - dt.timedelta(days=days - 1)
+    )
+    query = select(o.customer_id, func.sum(tenths).label("tenths"), func.count().label("n")).where(
+        o.status != OrderStatus.CANCELLED,
+        o.order_date >= today - dt.timedelta(days=WINDOW_DAYS - 1),
+        o.order_date <= today,
+    )
+    if scope is not None:
+        query = query.where(o.customer_id.in_(scope))
+    return query.group_by(o.customer_id).subquery("orders")
 
 
 async def refresh_engagement_scores(
@@ -85,10 +161,13 @@ async def refresh_engagement_scores(
     *,
     customer_scope: ColumnElement[bool] | None = None,
     now: dt.datetime | None = None,
+    config: DomainConfig | None = None,
 ) -> None:
     """Recompute the scores of the customers ``customer_scope`` selects (a condition on
     ``customers``; None: everyone) in one statement."""
     now = now or utcnow()
+    config = config or DomainConfig()
+    scope = None if customer_scope is None else select(Customer.id).where(customer_scope)
     I = CustomerInteraction  # noqa: E741
     recent = select(
         I.customer_id,
@@ -103,18 +182,22 @@ async def refresh_engagement_scores(
         I.occurred_at <= now,
         I.status != InteractionStatus.CANCELLED,
     )
-    if customer_scope is not None:
-        recent = recent.where(I.customer_id.in_(select(Customer.id).where(customer_scope)))
+    if scope is not None:
+        recent = recent.where(I.customer_id.in_(scope))
     recent = recent.group_by(I.customer_id).subquery("recent")
-    tenths = func.coalesce(recent.c.tenths, 0)
+    responses = _quotation_responses(now, scope)
+    orders = _recent_orders(config.today(now), scope)
+    tenths = (
+        func.coalesce(recent.c.tenths, 0)
+        + func.coalesce(responses.c.tenths, 0)
+        + func.coalesce(orders.c.tenths, 0)
+    )
     score = case((tenths >= 995, 100), else_=(tenths + 5) // 10)
     level_type = enum_column(EngagementLevel)
+    thresholds = level_thresholds(config.engagement)
     level = case(
-        *(
-            (score >= threshold, literal(level, level_type))
-            for threshold, level in LEVEL_THRESHOLDS[:-1]
-        ),
-        else_=literal(LEVEL_THRESHOLDS[-1][1], level_type),
+        *((score >= low, literal(level, level_type)) for low, level in thresholds[:-1]),
+        else_=literal(thresholds[-1][1], level_type),
     )
     inputs = json_object(
         session,
@@ -125,12 +208,16 @@ async def refresh_engagement_scores(
                 f"{kind.value.lower()}s": func.coalesce(recent.c[kind.value.lower()], 0)
                 for kind in InteractionKind
             },
+            "quotationResponses": func.coalesce(responses.c.n, 0),
+            "orders": func.coalesce(orders.c.n, 0),
         },
     )
     rows = (
         select(Customer.id, score, level, inputs, literal(now, UTCDateTime()))
         .select_from(Customer)
         .outerjoin(recent, recent.c.customer_id == Customer.id)
+        .outerjoin(responses, responses.c.customer_id == Customer.id)
+        .outerjoin(orders, orders.c.customer_id == Customer.id)
         .where(customer_scope if customer_scope is not None else literal(True))
     )
     stored = CustomerEngagementScore.__table__.c
@@ -150,6 +237,7 @@ async def refresh_engagement_scores(
             # on 100,000 customers, most scores are unchanged between runs).
             where=or_(
                 stored.score != insert.excluded.score,
+                stored.level != insert.excluded.level,
                 cast(stored.inputs, Text) != cast(insert.excluded.inputs, Text),
             ),
         )

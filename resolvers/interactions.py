@@ -26,6 +26,7 @@ from resolvers.config import DomainConfig
 from resolvers.contact_validation import normalise_tags
 from resolvers.errors import Conflict, NotFound, ValidationFailed
 from resolvers.ports import EventPublisher
+from resolvers.relationship_refresh import refresh_customer_scores
 from resolvers.tasks import create_task
 
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -176,11 +177,17 @@ async def create_interaction(
             publisher=publisher,
         )
     await session.flush()
+    await refresh_customer_scores(session, details.customer_id, config=config, now=now)
     return interaction, task
 
 
 async def update_interaction(
-    session: AsyncSession, *, actor: Actor, interaction_id: int, changes: dict[str, Any]
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    interaction_id: int,
+    changes: dict[str, Any],
+    config: DomainConfig | None = None,
 ) -> CustomerInteraction:
     """Change the given fields (``status``, ``outcome``, ``priority``, ``tags``, ``subject``,
     ``notes``, ``duration_minutes``); the status only along the allowed moves."""
@@ -213,4 +220,5 @@ async def update_interaction(
         interaction.duration_minutes = _duration(changes["duration_minutes"])
     interaction.updated_at = utcnow()
     await session.flush()
+    await refresh_customer_scores(session, interaction.customer_id, config=config)
     return interaction

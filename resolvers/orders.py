@@ -39,6 +39,7 @@ from resolvers.money import ZERO, document_total, round_money
 from resolvers.numbering import ORDER, next_number
 from resolvers.ports import EventPublisher
 from resolvers.pricing import LineRequest, PricedLine, price_lines
+from resolvers.relationship_refresh import refresh_customer_scores
 from resolvers.roles import Action, is_allowed
 
 _S = OrderStatus
@@ -180,6 +181,7 @@ async def create_order(
         config=config,
         publisher=publisher,
     )
+    await refresh_customer_scores(session, customer.id, config=config)
     # Revenue, order counts and utilisation feed segmentation rules.
     await categorize_customers(session, customer_ids=[customer.id], config=config)
     return order

@@ -18,6 +18,7 @@ from resolvers.documents import check_transition, lock_by_id, record_status_chan
 from resolvers.errors import NotFound, ValidationFailed
 from resolvers.numbering import QUOTATION, next_number
 from resolvers.pricing import LineRequest, price_lines
+from resolvers.relationship_refresh import refresh_customer_scores
 
 _S = QuotationStatus
 TRANSITIONS: dict[QuotationStatus, frozenset[QuotationStatus]] = {
@@ -82,6 +83,7 @@ async def update_quotation_status(
     quotation_id: int,
     status: QuotationStatus,
     note: str | None = None,
+    config: DomainConfig | None = None,
 ) -> Quotation:
     quotation = await lock_by_id(session, Quotation, quotation_id, what="quotation")
     check_transition(TRANSITIONS, quotation.status, status, what="quotation")
@@ -102,4 +104,5 @@ async def update_quotation_status(
         note=normalise_optional_text(note, field="note", max_length=500),
     )
     await session.flush()
+    await refresh_customer_scores(session, quotation.customer_id, config=config)
     return quotation

@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from resolvers import (
+    clv,
     credit,
     customer_queries,
     document_queries,
     interaction_queries,
     pricing_rules,
     products,
+    score_queries,
     segments,
     task_queries,
     timeline,
@@ -157,6 +159,18 @@ class Loaders:
     def latest_timeline_by_customer_id(self) -> DataLoader[timeline.LatestKey, Any]:
         """Keyed by (customer, first, kinds): a page of customers in one statement."""
         return self._make(timeline.latest_timelines)
+
+    @cached_property
+    def engagement_by_customer_id(self) -> DataLoader[int, Any]:
+        return self._make(score_queries.engagements_by_customer_ids)
+
+    @cached_property
+    def relationship_score_by_customer_id(self) -> DataLoader[int, Any]:
+        return self._make(score_queries.relationship_scores_by_customer_ids)
+
+    @cached_property
+    def lifetime_value_by_customer_id(self) -> DataLoader[int, Any]:
+        return self._make(clv.lifetime_values_by_customer_ids)
 
     @cached_property
     def timeline_count_by_customer_id(self) -> DataLoader[timeline.CountKey, int]:

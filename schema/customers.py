@@ -19,6 +19,7 @@ from resolvers.document_queries import customer_documents
 from resolvers.errors import DomainError, NotFound, ValidationFailed
 from resolvers.india import canonical_state
 from resolvers.roles import Action
+from schema.clv import RiskLevel
 from schema.connections import Connection, connection, counted_by, page_size
 from schema.enums import (
     BusinessType,
@@ -37,8 +38,10 @@ from schema.timeline_event import TimelineEvent, TimelineKind
 from schema.users import User, load_user
 
 if TYPE_CHECKING:
+    from schema.clv import LifetimeValue
     from schema.interactions import Interaction, InteractionFilter
     from schema.sales import Order, Quotation
+    from schema.scores import Engagement, RelationshipScore
     from schema.tasks import CustomerTaskFilter, FollowUpTask
 
 READ = [allowed(Action.READ)]
@@ -174,6 +177,39 @@ class Customer:
         rows = await info.context.loaders.segments_by_customer_id.load(self.pk)
         return [Segment.from_row(r) for r in rows]
 
+    @strawberry.field(
+        description="Engagement score and level (null until first computed; refreshed on "
+        "every interaction, quotation answer and order, and periodically for everyone)."
+    )
+    async def engagement(
+        self, info: Info
+    ) -> Annotated[Engagement, strawberry.lazy("schema.scores")] | None:
+        from schema.scores import customer_engagement
+
+        return await customer_engagement(info, self.pk)
+
+    @strawberry.field(
+        description="Relationship score with its weighted components (null until first "
+        "computed; refreshed like the engagement score)."
+    )
+    async def relationship_score(
+        self, info: Info
+    ) -> Annotated[RelationshipScore, strawberry.lazy("schema.scores")] | None:
+        from schema.scores import customer_relationship_score
+
+        return await customer_relationship_score(info, self.pk)
+
+    @strawberry.field(
+        description="Revenue so far and the predicted value and churn risk over the horizon "
+        "(historical figures only until the customer is first scored)."
+    )
+    async def lifetime_value(
+        self, info: Info
+    ) -> Annotated[LifetimeValue, strawberry.lazy("schema.clv")]:
+        from schema.clv import customer_lifetime_value
+
+        return await customer_lifetime_value(info, self.pk)
+
     @strawberry.field(description="Credit limit, exposure and alert level.")
     async def credit(self, info: Info) -> Credit:
         status = credit_status(
@@ -297,6 +333,15 @@ class CustomerFilter:
     credit_levels: list[CreditLevel] | None = strawberry.field(
         default=None, description="Customers whose credit is at any of these levels."
     )
+    risk_levels: list[RiskLevel] | None = strawberry.field(
+        default=None, description="Lifetime-value churn risk at any of these levels (scored only)."
+    )
+    min_predicted_value: Decimal | None = strawberry.field(
+        default=None, description="Predicted lifetime value at least this (scored only)."
+    )
+    max_predicted_value: Decimal | None = strawberry.field(
+        default=None, description="Predicted lifetime value at most this (scored only)."
+    )
     created_from: dt.date | None = strawberry.field(
         default=None, description="Created on or after this day (business time zone)."
     )
@@ -337,6 +382,9 @@ class CustomerFilter:
             created_to=day_start(self.created_to, "createdTo", days=1) if self.created_to else None,
             credit_levels=tuple(self.credit_levels or ()),
             credit_thresholds=config.credit,
+            risk_levels=tuple(self.risk_levels or ()),
+            min_predicted_value=self.min_predicted_value,
+            max_predicted_value=self.max_predicted_value,
         )
 
 

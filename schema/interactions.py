@@ -329,7 +329,11 @@ class InteractionMutations:
 
         async def run(session: Any) -> Any:
             return await domain.update_interaction(
-                session, actor=actor, interaction_id=decode_id(input.id), changes=changes
+                session,
+                actor=actor,
+                interaction_id=decode_id(input.id),
+                changes=changes,
+                config=info.context.config,
             )
 
         interaction, errors = await write(info, run)

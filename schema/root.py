@@ -10,7 +10,9 @@ from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema.clv import ClvMutations, ClvQueries
 from schema.credit import CreditMutations, CreditQueries, CreditSubscriptions
+from schema.crm_analytics import CrmAnalyticsQueries
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.input_safety import NoNulInStrings
@@ -42,6 +44,8 @@ class Query(
     SegmentAnalyticsQueries,
     PriceQuoteQueries,
     TaskQueries,
+    ClvQueries,
+    CrmAnalyticsQueries,
 ):
     pass
 
@@ -57,6 +61,7 @@ class Mutation(
     PricingMutations,
     InteractionMutations,
     TaskMutations,
+    ClvMutations,
 ):
     pass
 

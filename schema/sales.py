@@ -397,6 +397,7 @@ class SalesMutations:
                 quotation_id=decode_id(input.id),
                 status=input.status,
                 note=input.note,
+                config=info.context.config,
             )
 
         quotation, errors = await write(info, run)

@@ -66,7 +66,7 @@ async def bench_create_order(bench: Bench) -> list[Figure]:
             await bench.measure(
                 f"createOrder, customer with {label}",
                 lambda variables=variables: bench.graphql(mutation, variables),
-                note="lock, check, +1 UPDATE of the customer's exposure",
+                note="credit: row lock, check, +1 UPDATE; also re-categorises and rescores",
             )
         )
     return figures

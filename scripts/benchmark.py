@@ -30,7 +30,9 @@ from app.db import Database, create_database
 from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.settings import Settings
+from scripts.bench_clv import bench_clv
 from scripts.bench_credit import bench_create_order, bench_credit_alerts
+from scripts.bench_scores import bench_scores
 from scripts.bench_timeline import bench_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,6 +236,8 @@ BENCHMARKS: dict[str, Callable[[Bench], Awaitable[list[Figure]]]] = {
     "credit-alerts": bench_credit_alerts,
     "create-order": bench_create_order,
     "timeline": bench_timeline,
+    "scores": bench_scores,
+    "clv": bench_clv,
 }
 
 

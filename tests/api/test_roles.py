@@ -39,6 +39,7 @@ REQUESTS: dict[str, str] = {
     "creditLimitAlerts": "{ creditLimitAlerts(first: 1) { totalCount } }",
     "creditCheck": f'{{ creditCheck(customerId: "{MISSING}", amount: "1.00") {{ allowed }} }}',
     "followUpTasks": "{ followUpTasks(first: 1) { totalCount } }",
+    "crmAnalytics": "{ crmAnalytics { newCustomers } }",
     # segmentation and segment pricing
     "segments": "{ segments { id customerCount } }",
     "segment": f'{{ segment(id: "{MISSING}") {{ id }} }}',
@@ -93,6 +94,11 @@ REQUESTS: dict[str, str] = {
         rule {{ id }} errors {{ code }} }} }}""",
     "deleteSegmentationRule": f"""mutation {{ deleteSegmentationRule(id: "{MISSING}") {{
         deletedId errors {{ code }} }} }}""",
+    "clvModel": "{ clvModel { fittedAt } }",
+    "calculateLifetimeValue": f"""mutation {{ calculateLifetimeValue(customerId: "{MISSING}") {{
+        lifetimeValue {{ model }} errors {{ code }} }} }}""",
+    "recalculateLifetimeValues": """mutation { recalculateLifetimeValues {
+        job { id } errors { code } } }""",
     "categorizeCustomer": f"""mutation {{ categorizeCustomer(customerId: "{MISSING}") {{
         customer {{ id }} errors {{ code }} }} }}""",
     "bulkCategorizeCustomers": """mutation { bulkCategorizeCustomers(filter: {

@@ -13,8 +13,9 @@ it accepts, over three customers whose facts are known exactly.
     orders12m            2                         1                      0
     totalRevenue         190,000                   20,000                 0
     daysSinceLastOrder   10                        200                    none
-    engagementScore      24 (2 meetings 5 days     1 (an email 70 days    0
-                         ago, a call 45: 10+10+3.6) ago: 0.9)
+    engagementScore      36 (2 meetings 5 days     1 (an email 70 days    0
+                         ago, a call 45, an order   ago: 0.9)
+                         10: 10+10+3.6+12)
     creditLimit          200,000                   100,000 (paid 20,000)  none
     creditUtilization    0.95 (190,000 / 200,000)  0 (0 / 100,000)        none
     createdAt            2024-03-10                2025-06-01             2026-01-15
@@ -147,9 +148,9 @@ CASES = [
     _case("daysSinceLastOrder", "LT", "200", "A"),
     _case("daysSinceLastOrder", "LTE", "10", "A"),
     _case("daysSinceLastOrder", "BETWEEN", ["5", "199"], "A"),
-    _case("engagementScore", "EQ", "24", "A"),
+    _case("engagementScore", "EQ", "36", "A"),
     _case("engagementScore", "LTE", "1", "BC"),
-    _case("engagementScore", "BETWEEN", ["1", "24"], "AB"),
+    _case("engagementScore", "BETWEEN", ["1", "36"], "AB"),
     # RATIO
     _case("creditUtilization", "EQ", "0.95", "A"),
     _case("creditUtilization", "NEQ", "0", "AC"),
@@ -216,5 +217,6 @@ async def test_engagement_scores_are_stored_with_their_levels(api):
     customers = await _three_customers(api)
     # when everyone is categorised
     await client.data(BULK)
-    # then every customer is in the low-engagement segment (scores 24, 1 and 0)
-    assert await fx.members(api, "engagement:low-engagement") == set(customers.values())
+    # then A (36) is moderately engaged, B (1) and C (0) are low
+    assert await fx.members(api, "engagement:moderately-engaged") == {customers["A"]}
+    assert await fx.members(api, "engagement:low-engagement") == {customers["B"], customers["C"]}

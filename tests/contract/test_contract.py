@@ -31,6 +31,7 @@ VALIDATING = {
     "CreditCheck",
     "CreditAlertFeed",
     "Segments",
+    "CrmAnalytics",
     "SegmentAnalytics",
     "SegmentComparison",
     "SegmentationRules",
@@ -44,6 +45,10 @@ VALIDATING = {
     "MyTasks",
     "CreateFollowUpTask",
     "CompleteFollowUpTask",
+    "CustomerPage",
+    "CustomerDashboard",
+    "CalculateLifetimeValue",
+    "ClvModel",
 }
 
 
