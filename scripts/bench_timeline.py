@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, union_all
 
 from resolvers.timeline_sources import SOURCES
+from tests.contract.operations import operation
 from tests.contract.timeline_parts import customer_dashboard_timeline, customer_page_timeline
 
 if TYPE_CHECKING:
@@ -70,6 +71,28 @@ async def bench_timeline(bench: Bench) -> list[Figure]:
                 f"CustomerDashboard timeline(first: 5) × {size}",
                 lambda size=size: bench.graphql(dashboard, {"first": size}),
                 note="latest 5 events of every customer on the page",
+            )
+        )
+    return figures
+
+
+async def bench_customer_pages(bench: Bench) -> list[Figure]:
+    """The contract's whole CustomerPage (busiest customer) and CustomerDashboard."""
+    page = operation("CustomerPage")
+    customer_id, events = await _busiest_customer(bench)
+    figures = [
+        await bench.measure(
+            "CustomerPage (whole), busiest customer",
+            lambda: bench.graphql(page, {"id": str(customer_id), "timelineFirst": 20}),
+            note=f"customer {customer_id}: {events:,} events",
+        )
+    ]
+    dashboard = operation("CustomerDashboard")
+    for size in (10, 100):
+        figures.append(
+            await bench.measure(
+                f"CustomerDashboard (whole) first={size}",
+                lambda size=size: bench.graphql(dashboard, {"first": size}),
             )
         )
     return figures

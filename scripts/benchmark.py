@@ -33,7 +33,7 @@ from app.settings import Settings
 from scripts.bench_clv import bench_clv
 from scripts.bench_credit import bench_create_order, bench_credit_alerts
 from scripts.bench_scores import bench_scores
-from scripts.bench_timeline import bench_timeline
+from scripts.bench_timeline import bench_customer_pages, bench_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "tests" / "contract" / "operations.graphql"
@@ -236,6 +236,7 @@ BENCHMARKS: dict[str, Callable[[Bench], Awaitable[list[Figure]]]] = {
     "credit-alerts": bench_credit_alerts,
     "create-order": bench_create_order,
     "timeline": bench_timeline,
+    "customer-pages": bench_customer_pages,
     "scores": bench_scores,
     "clv": bench_clv,
 }
