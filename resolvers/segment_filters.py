@@ -1,5 +1,7 @@
-"""Customer-list filters by segment: membership of given segments, volume tiers and
-engagement levels (the VOLUME / ENGAGEMENT segments, whose rules managers configure)."""
+"""Customer-list filters by segment membership and volume tier (the VOLUME segments, whose
+rules managers configure), and by engagement level — read from the stored engagement score,
+which applies the configured thresholds and is current the moment it is refreshed, rather
+than from ENGAGEMENT segment membership, which follows at the next categorisation."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, exists, select
 
-from models import Customer, CustomerSegment, CustomerSegmentMembership
+from models import Customer, CustomerEngagementScore, CustomerSegment, CustomerSegmentMembership
 from models.enums import EngagementLevel
-from resolvers.segment_defaults import ENGAGEMENT_LEVEL_KEYS, VOLUME_TIER_KEYS, VolumeTier
+from resolvers.segment_defaults import VOLUME_TIER_KEYS, VolumeTier
 
 
 def _member_of(segment_ids: ColumnElement[bool] | Sequence[int]) -> ColumnElement[bool]:
@@ -34,5 +36,10 @@ def segment_filter_conditions(
     if volume_tiers:
         conditions.append(_member_of_keys([VOLUME_TIER_KEYS[t] for t in volume_tiers]))
     if engagement_levels:
-        conditions.append(_member_of_keys([ENGAGEMENT_LEVEL_KEYS[e] for e in engagement_levels]))
+        score = CustomerEngagementScore
+        conditions.append(
+            exists().where(
+                score.customer_id == Customer.id, score.level.in_(sorted(set(engagement_levels)))
+            )
+        )
     return conditions

@@ -391,3 +391,27 @@ async def test_customers_filter_by_engagement_level(api):
     await client.data(BULK)
     listed = await client.data(LIST, {"filter": {"engagementLevels": ["MODERATELY_ENGAGED"]}})
     assert [e["node"]["name"] for e in listed["customers"]["edges"]] == ["Often Met"]
+
+
+async def test_engagement_level_filter_reads_the_stored_score_before_any_categorisation(api):
+    from sqlalchemy import insert
+
+    from models import CustomerEngagementScore
+    from models.enums import EngagementLevel
+
+    client = await manager(api)
+    keen = await fx.add_customer(api, "Keen Buyer")
+    await fx.add_customer(api, "Quiet Buyer")
+    async with api.db.write_session() as session:
+        await session.execute(
+            insert(CustomerEngagementScore).values(
+                customer_id=keen,
+                score=80,
+                level=EngagementLevel.HIGHLY_ENGAGED,
+                inputs={},
+                computed_at=fx.now(),
+            )
+        )
+        await session.commit()
+    listed = await client.data(LIST, {"filter": {"engagementLevels": ["HIGHLY_ENGAGED"]}})
+    assert [e["node"]["name"] for e in listed["customers"]["edges"]] == ["Keen Buyer"]
