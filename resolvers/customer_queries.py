@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Customer, CustomerTag
+from models import Customer, CustomerLifetimeValue, CustomerTag, Money
 from models.enums import BusinessType, CustomerStatus, EngagementLevel, RiskLevel
 from resolvers.clv_filters import lifetime_value_conditions
 from resolvers.config import CreditThresholds
@@ -57,6 +57,34 @@ class CustomerSortField(enum.StrEnum):
     CODE = "CODE"
     CREATED_AT = "CREATED_AT"
     UPDATED_AT = "UPDATED_AT"
+    PREDICTED_VALUE = "PREDICTED_VALUE"
+    RISK = "RISK"
+
+
+_CLV = CustomerLifetimeValue
+# Customers never scored sort as the lowest predicted value and the lowest risk.
+_PREDICTED_VALUE = func.coalesce(
+    select(_CLV.predicted_value).where(_CLV.customer_id == Customer.id).scalar_subquery(),
+    literal(Decimal("-1"), Money()),
+).label("sort_value")
+_RISK_RANK = func.coalesce(
+    select(
+        case(
+            (_CLV.risk_level == RiskLevel.HIGH, 3),
+            (_CLV.risk_level == RiskLevel.MEDIUM, 2),
+            (_CLV.risk_level == RiskLevel.LOW, 1),
+            else_=0,
+        )
+    )
+    .where(_CLV.customer_id == Customer.id)
+    .scalar_subquery(),
+    0,
+).label("sort_value")
+# Sort keys that are not customer columns, selected beside them as ``sort_value``.
+_DERIVED_SORTS: dict[CustomerSortField, tuple[Any, Any]] = {
+    CustomerSortField.PREDICTED_VALUE: (_PREDICTED_VALUE, Decimal),
+    CustomerSortField.RISK: (_RISK_RANK, int),
+}
 
 
 _SORT_COLUMNS: dict[CustomerSortField, tuple[Any, Any]] = {
@@ -122,7 +150,7 @@ def filtered_customers(flt: CustomerFilter | None) -> Select[Any]:
 
 
 def sort_key(sort: CustomerSortField, *, descending: bool) -> tuple[SortKey, list[str]]:
-    column, parser = _SORT_COLUMNS[sort]
+    column, parser = _SORT_COLUMNS.get(sort) or _DERIVED_SORTS[sort]
     key = SortKey(columns=[column, Customer.id], parsers=[parser, int], descending=descending)
     return key, [column.key, "id"]
 
@@ -137,9 +165,10 @@ async def list_customers(
     after: str | None = None,
 ) -> Page[Row[Any]]:
     key, names = sort_key(sort, descending=descending)
-    return await fetch_page(
-        session, filtered_customers(flt), key=key, key_names=names, first=first, after=after
-    )
+    query = filtered_customers(flt)
+    if sort in _DERIVED_SORTS:
+        query = query.add_columns(_DERIVED_SORTS[sort][0])
+    return await fetch_page(session, query, key=key, key_names=names, first=first, after=after)
 
 
 async def count_customers(session: AsyncSession, *, flt: CustomerFilter | None) -> int:
