@@ -15,7 +15,6 @@ from resolvers import customers as customer_domain
 from resolvers.contact_validation import normalise_tag
 from resolvers.credit import credit_status
 from resolvers.customer_queries import CustomerSortField as DomainSortField
-from resolvers.document_queries import customer_documents
 from resolvers.errors import DomainError, NotFound, ValidationFailed
 from resolvers.india import canonical_state
 from resolvers.roles import Action
@@ -247,35 +246,23 @@ class Customer:
     async def quotations(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Quotation, strawberry.lazy("schema.sales")]]:
-        from schema.sales import Quotation, count_documents
+        from schema.sales import Quotation, documents_of_customer
         from schema.sales import models_quotation as model
 
-        page = await read(
-            info,
-            customer_documents,
-            model=model,
-            customer_id=self.pk,
-            first=page_size(info, first),
-            after=after,
+        return await documents_of_customer(
+            info, model, Quotation.from_row, customer_id=self.pk, first=first, after=after
         )
-        return connection(page, Quotation.from_row, count_documents(info, model, self.pk))
 
     @strawberry.field(description="Orders, newest first.")
     async def orders(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[Order, strawberry.lazy("schema.sales")]]:
-        from schema.sales import Order, count_documents
+        from schema.sales import Order, documents_of_customer
         from schema.sales import models_order as model
 
-        page = await read(
-            info,
-            customer_documents,
-            model=model,
-            customer_id=self.pk,
-            first=page_size(info, first),
-            after=after,
+        return await documents_of_customer(
+            info, model, Order.from_row, customer_id=self.pk, first=first, after=after
         )
-        return connection(page, Order.from_row, count_documents(info, model, self.pk))
 
     @strawberry.field(description="Calls, meetings, emails and notes, newest first.")
     async def interactions(

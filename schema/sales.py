@@ -14,14 +14,16 @@ from models import Order as models_order
 from models import Quotation as models_quotation
 from resolvers import orders as order_domain
 from resolvers import quotations as quotation_domain
+from resolvers.document_queries import customer_documents
 from resolvers.errors import NotFound
 from resolvers.money import ZERO
 from resolvers.pricing import LineRequest
 from resolvers.roles import Action, is_allowed
+from schema.connections import Connection, connection, page_size
 from schema.customers import Customer, load_customer
 from schema.enums import OrderStatus, PaymentMethod, QuotationStatus
 from schema.errors import Forbidden, UserError
-from schema.operations import acting_user, decode_id, optional_id, write
+from schema.operations import acting_user, decode_id, optional_id, read, write
 from schema.permissions import allowed
 from schema.pricing import SegmentPricingRule, load_pricing_rule
 from schema.products import Product, load_product
@@ -30,16 +32,34 @@ from schema.users import User, load_user
 READ = [allowed(Action.READ)]
 WRITE = [allowed(Action.WRITE_SALES)]
 
-__all__ = ["Order", "Quotation", "count_documents", "models_order", "models_quotation"]
+__all__ = ["Order", "Quotation", "documents_of_customer", "models_order", "models_quotation"]
 
 
-def count_documents(info: Info, model: Any, customer_id: int):
-    async def _count() -> int:
+async def documents_of_customer(
+    info: Info,
+    model: Any,
+    convert: Any,
+    *,
+    customer_id: int,
+    first: int | None,
+    after: str | None,
+) -> Connection[Any]:
+    """A customer's quotations or orders, newest first, counted only if asked."""
+    page = await read(
+        info,
+        customer_documents,
+        model=model,
+        customer_id=customer_id,
+        first=page_size(info, first),
+        after=after,
+    )
+
+    async def count() -> int:
         async with info.context.db.read_session() as session:
             query = select(func.count()).where(model.customer_id == customer_id)
             return int(await session.scalar(query) or 0)
 
-    return _count
+    return connection(page, convert, count)
 
 
 @strawberry.type(description="A priced product line of a quotation or an order.")
