@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from resolvers.clv_jobs import refit_lifetime_values, refit_options
 from resolvers.clv_scoring import ClvConfig
 from resolvers.config import DomainConfig
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 if TYPE_CHECKING:
     from scripts.benchmark import Bench, Figure

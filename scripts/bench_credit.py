@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 if TYPE_CHECKING:
     from scripts.benchmark import Bench, Figure

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from models.base import utcnow
 from resolvers.config import DomainConfig
 from resolvers.relationship_refresh import refresh_scores
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 if TYPE_CHECKING:
     from scripts.benchmark import Bench, Figure

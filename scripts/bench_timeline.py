@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select, union_all
 
 from resolvers.timeline_sources import SOURCES
-from tests.contract.operations import operation
-from tests.contract.timeline_parts import customer_dashboard_timeline, customer_page_timeline
+from tests.contract_checks.operations import operation
+from tests.contract_checks.timeline_parts import customer_dashboard_timeline, customer_page_timeline
 
 if TYPE_CHECKING:
     from scripts.benchmark import Bench, Figure

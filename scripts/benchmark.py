@@ -112,7 +112,7 @@ class Bench:
 
 
 def contract_operation(name: str) -> str:
-    from tests.contract.operations import operation
+    from tests.contract_checks.operations import operation
 
     return operation(name)
 

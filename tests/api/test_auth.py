@@ -17,7 +17,7 @@ import resolvers.products
 from app.auth import TokenService
 from models import User
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import TEST_PASSWORD, GraphQLClient, error_codes
 
 LOGIN = operation("Login")

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from models import Product, User
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes
 
 PRODUCTS = operation("Products")

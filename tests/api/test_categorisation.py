@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models import CustomerSegmentMembership
 from models.enums import BusinessType, MembershipSource, Role
 from tests.api import segment_fixtures as fx
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import StatementCounter
 
 SEGMENTS = operation("Segments")

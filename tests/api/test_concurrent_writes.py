@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 
 async def test_simultaneous_customer_creations_all_succeed_with_distinct_codes(api):

@@ -17,7 +17,7 @@ from models import CreditAlertEvent, Customer, FollowUpTask, Order
 from models.enums import BusinessType, CustomerStatus, Role, TaskSource, TaskStatus
 from resolvers.config import CreditThresholds
 from resolvers.credit import CreditLevel, credit_level, level_condition
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, StatementCounter, error_codes
 
 CREDIT_ALERTS = operation("CreditAlerts")

@@ -24,7 +24,7 @@ from models import (
 )
 from models.enums import Role
 from resolvers.credit import outstanding_definition
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes
 
 CREATE_ORDER = operation("CreateOrder")

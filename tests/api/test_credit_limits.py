@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import CreditLimitHistory, Customer
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes
 
 UPDATE_CREDIT_LIMIT = operation("UpdateCreditLimit")

@@ -21,7 +21,7 @@ from models import CustomerRelationshipScore, FollowUpTask
 from models.enums import InteractionKind, OrderStatus, QuotationStatus, Role, TaskStatus
 from tests.api import interaction_support as tasks_fx
 from tests.api import segment_fixtures as fx
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import error_codes
 
 CRM_ANALYTICS = operation("CrmAnalytics")

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 
 from models import CustomerLifetimeValue
 from models.enums import RiskLevel, Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 PAGE = """query($orderBy: CustomerOrder, $after: String) {

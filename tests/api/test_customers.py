@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from models import Customer, User
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes
 
 CREATE = operation("CreateCustomer")

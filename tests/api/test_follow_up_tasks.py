@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import FollowUpTask
 from models.enums import Role, TaskStatus
 from tests.api.interaction_support import make_customer, make_task
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import error_codes
 
 MY_TASKS = operation("MyTasks")

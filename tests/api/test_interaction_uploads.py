@@ -14,7 +14,7 @@ from models import InteractionAttachment
 from models.enums import Role
 from schema.context import Context
 from tests.api.interaction_support import make_customer
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 LOG_INTERACTION = operation("LogInteraction")
 PDF = b"%PDF-1.4\n" + b"quotation body " * 200 + b"\n%%EOF\n"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from models.enums import Role
 from tests.api.interaction_support import make_customer
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 LOG_INTERACTION = operation("LogInteraction")
 UPDATE_INTERACTION = operation("UpdateInteraction")

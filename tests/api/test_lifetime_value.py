@@ -17,7 +17,7 @@ from models.enums import BusinessType, CustomerStatus, OrderStatus, Role
 from resolvers.clv_jobs import refit_lifetime_values, refit_options
 from resolvers.clv_scoring import ClvConfig
 from tests.api.segment_fixtures import add_customer, add_order, today
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 CALCULATE = operation("CalculateLifetimeValue")
 CLV_MODEL = operation("ClvModel")

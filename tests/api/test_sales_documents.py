@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from app.main import domain_config
 from models.enums import Role
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes
 
 CREATE_QUOTATION = operation("CreateQuotation")

@@ -31,7 +31,7 @@ from resolvers.config import DomainConfig, EngagementThresholds
 from resolvers.relationship_refresh import refresh_scores
 from tests.api import segment_fixtures as fx
 from tests.api.test_sales_documents import Desk, desk  # noqa: F401 - the fixture
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 SCORES = """query($id: ID!) { customer(id: $id) {
     engagement { score level interactionsLast90Days lastInteractionAt }

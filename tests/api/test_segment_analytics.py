@@ -21,7 +21,7 @@ import datetime as dt
 
 from models.enums import BusinessType, OrderStatus, QuotationStatus, Role
 from tests.api import segment_fixtures as fx
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 ANALYTICS = operation("SegmentAnalytics")
 COMPARISON = operation("SegmentComparison")

@@ -7,7 +7,7 @@ import datetime as dt
 
 from models.enums import Role
 from tests.api import segment_fixtures as fx
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 CREATE_RULE = operation("CreateSegmentPricingRule")
 QUOTE = operation("PriceQuote")

@@ -29,7 +29,7 @@ import pytest
 
 from models.enums import BusinessType, InteractionKind, OrderStatus, Role
 from tests.api import segment_fixtures as fx
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 CREATE_RULE = operation("CreateSegmentationRule")
 BULK = operation("BulkCategorizeCustomers")

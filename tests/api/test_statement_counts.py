@@ -24,7 +24,7 @@ from models.enums import (
     Role,
     SegmentKind,
 )
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.support import StatementCounter
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

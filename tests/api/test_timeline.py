@@ -33,8 +33,8 @@ from models.enums import (
 )
 from resolvers.credit_exposure import alert_message
 from schema.credit import CreditAlertEvent as LiveCreditAlert
-from tests.contract.operations import operation
-from tests.contract.timeline_parts import customer_dashboard_timeline, customer_page_timeline
+from tests.contract_checks.operations import operation
+from tests.contract_checks.timeline_parts import customer_dashboard_timeline, customer_page_timeline
 from tests.support import GraphQLClient, error_codes
 
 CREATE_CUSTOMER = """mutation($input: CreateCustomerInput!) { createCustomer(input: $input) {

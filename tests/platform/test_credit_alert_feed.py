@@ -19,7 +19,7 @@ from app.db import Database, create_database
 from models import Customer, Product, User
 from models.enums import BusinessType, CustomerStatus, Role
 from resolvers.passwords import hash_password_sync
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.platform.live import SECRET, LiveServer, live_server, next_message, subscription
 from tests.support import settings_for, wipe
 

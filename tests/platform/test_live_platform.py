@@ -25,7 +25,7 @@ from models.enums import JobStatus, Role
 from resolvers.actor import Actor
 from resolvers.jobs import enqueue_job
 from resolvers.passwords import hash_password_sync
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.platform import jobs_for_tests  # noqa: F401  (registers the test job kinds)
 from tests.platform.live import SECRET, live_server, next_message, subscription
 from tests.support import settings_for, wipe

@@ -20,7 +20,7 @@ from models import Customer, FollowUpTask, User
 from models.enums import BusinessType, CustomerStatus, Priority, Role, TaskSource, TaskStatus
 from resolvers import task_sweeps
 from resolvers.passwords import hash_password_sync
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 from tests.platform.live import SECRET, LiveServer, live_server, next_message, subscription
 from tests.support import settings_for, wipe
 

@@ -16,7 +16,8 @@ from graphql import (
 )
 from graphql.language import Visitor
 
-CONTRACT = Path(__file__).with_name("operations.graphql")
+# The copy of the frontend's contract, kept byte-identical to ../shared/contract/.
+CONTRACT = Path(__file__).resolve().parents[1] / "contract" / "operations.graphql"
 SHARED_CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract"
 
 

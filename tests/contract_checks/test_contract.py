@@ -9,7 +9,7 @@ import pytest
 from graphql import parse, validate
 
 from schema.root import schema
-from tests.contract.operations import CONTRACT, SHARED_CONTRACT, operation, operation_names
+from tests.contract_checks.operations import CONTRACT, SHARED_CONTRACT, operation, operation_names
 
 # Operations that validate today. This list only grows: a capability that lands adds its
 # operations here, and removing one means the API broke the frontend.

@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import FieldNode, parse, print_ast
 
-from tests.contract.operations import operation
+from tests.contract_checks.operations import operation
 
 
 def _field(selections: Any, name: str) -> FieldNode:
