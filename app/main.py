@@ -27,17 +27,10 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
 from app.auth import actor_for_token, bearer_token
-from app.clv_config import clv_config
 from app.downloads import download_endpoint
 from app.platform import Platform, create_platform
 from app.settings import Settings, get_settings
 from resolvers.actor import Actor
-from resolvers.config import (
-    CreditThresholds,
-    DomainConfig,
-    EngagementThresholds,
-    RelationshipWeights,
-)
 from resolvers.users import LoginThrottle
 from schema.context import Context, Services
 from schema.input_safety import NUL_MESSAGE, has_nul
@@ -51,35 +44,6 @@ CSRF_MESSAGE = (
     "Multipart requests must carry an X-CSRF-Protection (or Apollo-Require-Preflight) header"
 )
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-def domain_config(settings: Settings) -> DomainConfig:
-    return DomainConfig(
-        timezone=settings.timezone,
-        credit=CreditThresholds(
-            warning_percent=settings.credit_warning_percent,
-            critical_percent=settings.credit_critical_percent,
-        ),
-        quotation_validity_days=settings.quotation_validity_days,
-        payment_terms_days=settings.payment_terms_days,
-        page_size_default=settings.page_size_default,
-        page_size_max=settings.page_size_max,
-        follow_up_default_delay=dt.timedelta(hours=settings.follow_up_default_delay_hours),
-        quotation_follow_up_days=settings.quotation_follow_up_days,
-        max_upload_bytes=settings.max_upload_bytes,
-        engagement=EngagementThresholds(
-            highly=settings.engagement_highly_engaged_from,
-            moderately=settings.engagement_moderately_engaged_from,
-        ),
-        relationship_weights=RelationshipWeights(
-            interactions=settings.relationship_weight_interactions,
-            quotations=settings.relationship_weight_quotations,
-            purchases=settings.relationship_weight_purchases,
-            engagement=settings.relationship_weight_engagement,
-            risk=settings.relationship_weight_risk,
-        ),
-        clv=clv_config(settings),
-    )
 
 
 class RequestIdMiddleware:
@@ -187,7 +151,7 @@ def build_services(platform: Platform) -> Services:
 
     return Services(
         db=platform.db,
-        config=domain_config(settings),
+        config=platform.config,
         issue_token=platform.tokens.issue,
         login_throttle=LoginThrottle(
             free_failures=settings.login_failures_before_delay,

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 from app.auth import TokenService
 from app.db import Database, create_database
+from app.domain_config import domain_config
 from app.jobs import JobRunner
 from app.pubsub import EventHub, LocalPublisher, PostgresPublisher, create_publisher
 from app.scheduler import Scheduler
 from app.settings import Settings
 from app.signing import DownloadSigner
 from app.storage import LocalFileStorage
+from resolvers.config import DomainConfig
 
 
 @dataclass
@@ -36,6 +38,10 @@ class Platform:
             hub=self.hub,
         )
         self.scheduler = Scheduler(self)
+
+    @property
+    def config(self) -> DomainConfig:
+        return domain_config(self.settings)
 
     @property
     def worker_id(self) -> str:

@@ -61,58 +61,43 @@ async def delete_expired_files(platform: Platform) -> dict[str, Any]:
     return {"deleted": len(keys)}
 
 
-async def open_quotation_follow_ups(platform: Platform) -> dict[str, Any]:
-    from app.main import domain_config  # the one mapping from settings to domain rules
-
+async def _sweep(platform: Platform, sweep: Any, **extra: Any) -> Any:
+    """Run one domain sweep in its own unit of work, with the platform's config."""
     async with platform.db.write_session() as session:
-        created = await task_sweeps.open_quotation_follow_ups(
-            session,
-            now=utcnow(),
-            config=domain_config(platform.settings),
-            publisher=platform.publisher,
-        )
+        result = await sweep(session, now=utcnow(), config=platform.config, **extra)
         await session.commit()
+    return result
+
+
+async def open_quotation_follow_ups(platform: Platform) -> dict[str, Any]:
+    created = await _sweep(
+        platform, task_sweeps.open_quotation_follow_ups, publisher=platform.publisher
+    )
     return {"created": created}
 
 
 async def announce_overdue_tasks(platform: Platform) -> dict[str, Any]:
-    from app.main import domain_config
-
-    async with platform.db.write_session() as session:
-        announced = await task_sweeps.announce_overdue_tasks(
-            session,
-            now=utcnow(),
-            config=domain_config(platform.settings),
-            publisher=platform.publisher,
-        )
-        await session.commit()
+    announced = await _sweep(
+        platform, task_sweeps.announce_overdue_tasks, publisher=platform.publisher
+    )
     return {"announced": announced}
 
 
 async def refresh_scores(platform: Platform) -> dict[str, Any]:
-    from app.main import domain_config
-
-    async with platform.db.write_session() as session:
-        refreshed = await relationship_refresh.refresh_scores(
-            session, now=utcnow(), config=domain_config(platform.settings)
-        )
-        await session.commit()
-    return {"refreshed": refreshed}
+    return {"refreshed": await _sweep(platform, relationship_refresh.refresh_scores)}
 
 
 async def refit_lifetime_values(platform: Platform) -> dict[str, Any]:
     """Queue the weekly refit as a job, so any worker runs it with a heartbeat."""
-    from app.clv_config import clv_config
-    from app.main import domain_config
     from resolvers.clv_jobs import CLV_REFIT, refit_options
 
-    today = domain_config(platform.settings).today()
+    config = platform.config
     async with platform.db.write_session() as session:
         job = await job_domain.enqueue_job(
             session,
             kind=CLV_REFIT,
             actor=None,
-            options=refit_options(clv_config(platform.settings), today),
+            options=refit_options(config.clv, config.today()),
             publisher=platform.publisher,
         )
         await session.commit()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from app.main import domain_config
+from app.domain_config import domain_config
 from models.enums import Role
 from tests.contract_checks.operations import operation
 from tests.support import GraphQLClient, error_codes

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from app.main import domain_config
+from app.domain_config import domain_config
 from app.settings import Settings
 
 

@@ -14,7 +14,7 @@ import pytest
 import pytest_asyncio
 
 from app.auth import TokenService
-from app.main import domain_config
+from app.domain_config import domain_config
 from app.platform import Platform, create_platform
 from models import Customer, FollowUpTask, User
 from models.enums import BusinessType, CustomerStatus, Priority, Role, TaskSource, TaskStatus

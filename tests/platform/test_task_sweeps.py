@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest_asyncio
 from sqlalchemy import func, select
 
-from app.main import domain_config
+from app.domain_config import domain_config
 from app.platform import Platform, create_platform
 from app.scheduler import run_task
 from models import Customer, FollowUpTask, Quotation, User
