@@ -35,7 +35,13 @@ SUBSCRIBED = 0.5
 @pytest.fixture(scope="module")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One live server per database for the whole module (starting one costs seconds)."""
-    with live_server(database_url, tmp_path_factory.mktemp("credit-live"), job_workers="0") as s:
+    # No scheduler: its sweeps would race each test's wipe of the shared database.
+    with live_server(
+        database_url,
+        tmp_path_factory.mktemp("credit-live"),
+        job_workers="0",
+        scheduler_enabled="false",
+    ) as s:
         yield s
 
 

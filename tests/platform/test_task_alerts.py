@@ -34,7 +34,14 @@ SUBSCRIBED = 0.5  # graphql-transport-ws does not acknowledge a subscription
 
 @pytest.fixture(scope="module")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(database_url, tmp_path_factory.mktemp("tasks-live"), job_workers="0") as s:
+    # No scheduler in the server: the tests run the sweeps themselves, and a server sweep
+    # would race each test's wipe of the shared database (a deadlock with TRUNCATE).
+    with live_server(
+        database_url,
+        tmp_path_factory.mktemp("tasks-live"),
+        job_workers="0",
+        scheduler_enabled="false",
+    ) as s:
         yield s
 
 
