@@ -106,6 +106,19 @@ class JobRunner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
+    async def run_queued(self, *, kinds: list[str] | None = None) -> list[int]:
+        """Claim and run queued jobs here and now, one after another, until none is left:
+        for tests and the command line, where no worker loop runs."""
+        done: list[int] = []
+        while True:
+            await self._capacity.acquire()
+            job = await self._claim(kinds)
+            if job is None:
+                self._capacity.release()
+                return done
+            await self._run(job.id, job.kind, dict(job.options or {}))
+            done.append(job.id)
+
     async def _wake_on_events(self) -> None:
         with self.hub.subscribe(job_domain.QUEUED_TOPIC) as queue:
             while True:
@@ -131,10 +144,12 @@ class JobRunner:
             task = asyncio.create_task(self._run(job.id, job.kind, dict(job.options or {})))
             self._running[job.id] = task
 
-    async def _claim(self) -> Any:
+    async def _claim(self, kinds: list[str] | None = None) -> Any:
         async with self.db.write_session() as session:
             job = await job_domain.claim_next_job(
-                session, worker_id=self.worker_id, kinds=sorted(job_domain.JOB_KINDS)
+                session,
+                worker_id=self.worker_id,
+                kinds=sorted(job_domain.JOB_KINDS if kinds is None else kinds),
             )
             if job is not None:
                 await self.publisher.publish(

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     download_link_ttl_seconds: int = Field(3600, description="lifetime of a signed download link")
     max_upload_bytes: int = 25 * 1024 * 1024
 
+    export_wait_seconds: float = Field(
+        3.0, ge=0, le=30, description="how long exportCustomers waits for a small export's url"
+    )
+    import_batch_rows: int = Field(
+        2000, ge=50, le=50000, description="rows an import validates and commits at a time"
+    )
     job_workers: int = Field(2, description="jobs one server process runs at once")
     job_poll_seconds: float = 1.0
     job_heartbeat_seconds: float = 2.0

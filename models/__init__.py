@@ -5,6 +5,7 @@ from models.clv import ClvModelFit
 from models.counter import Counter
 from models.credit import CreditAlertEvent, CreditLimitHistory, CreditOverrideEvent
 from models.customer import Customer, CustomerTag
+from models.customer_import import CustomerImportChange, ImportRowError
 from models.interaction import CustomerInteraction, InteractionAttachment
 from models.job import Job, PeriodicTaskRun
 from models.order import Order, OrderLine, OrderStatusChange, Payment
@@ -29,6 +30,7 @@ __all__ = [
     "CreditOverrideEvent",
     "Customer",
     "CustomerEngagementScore",
+    "CustomerImportChange",
     "CustomerInteraction",
     "CustomerLifetimeValue",
     "CustomerRelationshipScore",
@@ -37,6 +39,7 @@ __all__ = [
     "CustomerSegmentationRule",
     "CustomerTag",
     "FollowUpTask",
+    "ImportRowError",
     "InteractionAttachment",
     "Job",
     "Money",

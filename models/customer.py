@@ -50,6 +50,9 @@ class Customer(Base):
     # Lower-cased name, code, email, phone and tax id: what text search matches against.
     search_text: Mapped[str] = mapped_column(String(700))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The import that last created or updated this customer. No foreign key: job rows may
+    # be pruned while the customers they brought stay.
+    import_job_id: Mapped[int | None] = mapped_column(Integer, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

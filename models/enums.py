@@ -117,3 +117,8 @@ class JobStatus(enum.StrEnum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+
+
+class ImportAction(enum.StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"

@@ -128,6 +128,10 @@ class Api:
             await session.commit()
             return product.id
 
+    async def run_jobs(self, *kinds: str) -> list[int]:
+        """Run the queued jobs (of these kinds, or all) now, as a worker would."""
+        return await self.app.state.platform.runner.run_queued(kinds=list(kinds) or None)
+
     def count_statements(self) -> Any:
         return StatementCounter().watching(self.db.engine)
 

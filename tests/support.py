@@ -70,14 +70,16 @@ async def temporary_database(backend: str, tmp_dir: Path) -> AsyncIterator[str]:
 
 
 def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
+    """Test settings. Exports answer at once unless a test asks them to wait: the in-process
+    app runs no job worker that could finish one in the meantime."""
+    values: dict[str, Any] = {"login_max_delay_seconds": 0.2, "export_wait_seconds": 0}
     return Settings(
         _env_file=None,
         environment="test",
         database_url=database_url,
         secret_key="test-secret-key-that-is-long-enough-for-hs256",
         data_dir=data_dir,
-        login_max_delay_seconds=0.2,
-        **overrides,
+        **(values | overrides),
     )
 
 
