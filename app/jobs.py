@@ -21,10 +21,12 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import Database
+from app.domain_config import domain_config
 from app.pubsub import EventHub
 from app.settings import Settings
 from app.storage import LocalFileStorage
 from resolvers import jobs as job_domain
+from resolvers.errors import DomainError
 from resolvers.ports import EventPublisher
 
 logger = logging.getLogger("crm.jobs")
@@ -42,6 +44,7 @@ class RunningJob:
         self.files: LocalFileStorage = runner.files
         self.read_session: async_sessionmaker[AsyncSession] = runner.db.read_session
         self.write_session: async_sessionmaker[AsyncSession] = runner.db.write_session
+        self.config = domain_config(runner.settings)
         self._last_report = 0.0
 
     async def report(
@@ -81,6 +84,7 @@ class JobRunner:
         self.files = files
         self.publisher = publisher
         self.hub = hub
+        self.settings = settings
         self.workers = settings.job_workers
         self.poll_seconds = settings.job_poll_seconds
         self.heartbeat_seconds = settings.job_heartbeat_seconds
@@ -166,6 +170,10 @@ class JobRunner:
             result = await job_domain.JOB_KINDS[kind](context) or {}
         except asyncio.CancelledError:
             error = "The server shut down while the job was running."
+        except DomainError as exc:
+            # The job's input cannot be processed (an unreadable file, say): the user's
+            # problem, told in the domain's words, not a server fault.
+            error = exc.message[:1000]
         except Exception as exc:
             logger.exception("job failed", extra={"job_id": job_id, "kind": kind})
             error = f"{type(exc).__name__}: {exc}"[:1000]

@@ -217,3 +217,7 @@ for _column in IMPORTABLE:
 def field_for_header(header: str) -> CustomerColumn | None:
     """The importable field a header names, if it names one."""
     return HEADER_FIELDS.get(header_key(header))
+
+
+ImportField = enum.StrEnum("ImportField", {column.name: column.value for column in IMPORTABLE})
+ImportField.__doc__ = "A customer field an import can fill."

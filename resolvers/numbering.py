@@ -41,6 +41,23 @@ async def next_number(session: AsyncSession, key: str) -> str:
     return format_number(key, value)
 
 
+async def reserve_numbers(session: AsyncSession, key: str, count: int) -> list[str]:
+    """``count`` consecutive numbers in one statement, for bulk creation (imports)."""
+    if count <= 0:
+        return []
+    first = await next_number(session, key)  # makes sure the counter row exists
+    if count == 1:
+        return [first]
+    result = await session.execute(
+        update(Counter)
+        .where(Counter.key == key)
+        .values(value=Counter.value + (count - 1))
+        .returning(Counter.value)
+    )
+    last = result.scalar_one()
+    return [first] + [format_number(key, value) for value in range(last - count + 2, last + 1)]
+
+
 async def set_counter_at_least(session: AsyncSession, key: str, value: int) -> None:
     """Move a counter past numbers that were assigned in bulk (demo data, imports)."""
     current = (await session.execute(select(Counter.value).where(Counter.key == key))).scalar()

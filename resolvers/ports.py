@@ -16,6 +16,8 @@ from typing import Any, BinaryIO, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from resolvers.config import DomainConfig
+
 T = TypeVar("T")
 
 
@@ -64,6 +66,7 @@ class JobContext(Protocol):
     files: FileStore
     read_session: async_sessionmaker[AsyncSession]
     write_session: async_sessionmaker[AsyncSession]
+    config: DomainConfig
 
     async def report(
         self, *, processed: int, total: int | None = None, progress: float | None = None

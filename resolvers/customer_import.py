@@ -1,0 +1,374 @@
+"""The customer import job: read, validate, deduplicate, write in batches, categorise.
+
+A CSV file is first scanned once without interpretation, so a file that cannot be read
+to its end (wrong encoding, broken quoting, a gigantic field) fails the job before a
+single row is written, and progress has a true total. Rows are then validated in a
+worker thread and written batch by batch, each batch one transaction with its row
+errors: a process killed mid-import leaves whole batches, never half of one, and the
+job is failed by the stale-job sweep. Re-running the same file with onDuplicate UPDATE
+converges (rows already written come out unchanged).
+
+With errorPolicy REJECT_EVERYTHING a first pass only validates; only a file without a
+single failed row is then written, in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Customer, ImportRowError, Job, User
+from models.base import utcnow
+from resolvers.categorisation import categorize_customers
+from resolvers.customer_columns import HEADERS
+from resolvers.import_batches import (
+    KEY_COLUMNS,
+    Batch,
+    Counts,
+    ImportContext,
+    record_row_errors,
+)
+from resolvers.import_files import (
+    CsvTable,
+    FileFormat,
+    UnreadableFile,
+    XlsxTable,
+    is_blank,
+    open_table,
+)
+from resolvers.import_options import ErrorPolicy, ImportOptions
+from resolvers.import_rows import (
+    API_FIELDS,
+    ColumnMapping,
+    ParsedRow,
+    RowError,
+    RowParser,
+    RowRules,
+    map_columns,
+)
+from resolvers.jobs import job_kind
+from resolvers.ports import JobContext
+from resolvers.spreadsheet_safety import neutralise, unneutralise
+
+JOB_KIND = "customer-import"
+REPORT_TTL = dt.timedelta(days=7)
+
+
+def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
+    """The header and the number of non-blank data rows; reads the whole file once."""
+    rows = table.rows()
+    first = next(rows, None)
+    if first is None or is_blank(first[1]):
+        raise UnreadableFile("The first row must be the header row; it is empty")
+    if isinstance(table, XlsxTable):
+        return first[1], -1  # workbooks are not read twice; progress counts as it goes
+    count = sum(1 for _, cells in rows if not is_blank(cells))
+    return first[1], count
+
+
+def _parse_batch(
+    rows: Iterator[tuple[int, list[str]]], parser: RowParser, size: int
+) -> list[ParsedRow]:
+    batch: list[ParsedRow] = []
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        batch.append(parser.parse(number, cells))
+        if len(batch) >= size:
+            break
+    return batch
+
+
+class SeenKeys:
+    """Unique values met earlier in the file, as 64-bit hashes with their row, so the
+    second occurrence is reported without keeping every value in memory."""
+
+    def __init__(self) -> None:
+        self._rows: dict[int, int] = {}
+
+    def first_row(self, key: str, value: str, row: int) -> int | None:
+        digest = hash((key, value))
+        earlier = self._rows.get(digest)
+        if earlier is None:
+            self._rows[digest] = row
+        return earlier
+
+
+class ErrorReport:
+    """The failed rows in their original columns plus an ``error`` column, in the input's
+    format, written as failures arrive; fixable and re-importable as it is."""
+
+    def __init__(self, ctx: JobContext, mapping: ColumnMapping, shape: Any, options: ImportOptions):
+        self.ctx = ctx
+        self.headers = [*mapping.headers, "error"]
+        self.format = shape
+        self.options = options
+        self.delimiter = getattr(shape, "delimiter", None) or ","
+        self._stack = contextlib.ExitStack()
+        self._out: Any = None
+        self._stored: list[Any] = []
+        self._rows: list[list[str]] = []
+        self.count = 0
+
+    def _cell(self, text: str) -> str:
+        if self.options.reverse_neutralisation:
+            return neutralise(unneutralise(text))
+        return text
+
+    def add(self, rows: list[ParsedRow]) -> None:
+        for parsed in rows:
+            message = "; ".join(
+                f"{e.column}: {e.message}" if e.column else e.message for e in parsed.errors
+            )
+            cells = parsed.cells + [""] * (len(self.headers) - 1 - len(parsed.cells))
+            self._rows.append([*cells[: len(self.headers) - 1], message])
+            self.count += 1
+
+    def _write_csv(self) -> None:
+        text = io.StringIO()
+        writer = csv.writer(text, delimiter=self.delimiter)
+        if self._out is None:
+            self._out, self._stored = self._stack.enter_context(
+                self.ctx.files.writer(suffix=".csv")
+            )
+            text.write("\ufeff")  # so Excel reads the report as UTF-8
+            writer.writerow(self.headers)
+        writer.writerows([self._cell(c) for c in cells] for cells in self._rows)
+        self._out.write(text.getvalue().encode("utf-8"))
+        self._rows.clear()
+
+    async def flush(self) -> None:
+        if self._rows and isinstance(self.format, CsvTable):
+            await self.ctx.in_thread(self._write_csv)
+
+    def _write_xlsx(self) -> None:
+        out, self._stored = self._stack.enter_context(self.ctx.files.writer(suffix=".xlsx"))
+        book = xlsxwriter.Workbook(
+            out,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        sheet = book.add_worksheet("Failed rows")
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        for col, header in enumerate(self.headers):
+            sheet.write_string(0, col, header, bold)
+            sheet.set_column(col, col, min(60, max(12, len(header) + 2)))
+        for number, cells in enumerate(self._rows, start=1):
+            for col, text in enumerate(cells):
+                sheet.write_string(number, col, text)
+        sheet.freeze_panes(1, 0)
+        book.close()
+
+    async def close(self) -> dict[str, Any]:
+        """The job result's file fields, or nothing when no row failed."""
+        try:
+            if self.count and isinstance(self.format, XlsxTable):
+                await self.ctx.in_thread(self._write_xlsx)
+            else:
+                await self.flush()
+        except BaseException:
+            self._stack.close()
+            raise
+        await self.ctx.in_thread(self._stack.close)
+        if not self._stored:
+            return {}
+        stem = Path(self.options.filename).stem or "customers"
+        suffix = ".xlsx" if isinstance(self.format, XlsxTable) else ".csv"
+        return {
+            "output_file_key": self._stored[0].key,
+            "filename": f"{stem}-errors{suffix}",
+            "expires_at": (utcnow() + REPORT_TTL).isoformat(),
+        }
+
+
+async def _owners(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(User.email, User.id).where(User.active.is_(True)))
+    return {email.casefold(): user_id for email, user_id in rows}
+
+
+async def _actor_of(session: AsyncSession, job_id: int) -> int | None:
+    return await session.scalar(select(Job.created_by_id).where(Job.id == job_id))
+
+
+class ImportRun:
+    def __init__(self, ctx: JobContext, options: ImportOptions) -> None:
+        self.ctx = ctx
+        self.options = options
+        self.counts = Counts()
+        self.processed = 0
+
+    async def prepare(self) -> None:
+        ctx, options = self.ctx, self.options
+        path = ctx.files.path(options.file_key)
+        self.table = await ctx.in_thread(open_table, path, options.read)
+        header, self.total = await ctx.in_thread(_scan, self.table)
+        self.mapping = map_columns(
+            header,
+            explicit=options.mapping,
+            default_business_type=options.default_business_type,
+        )
+        async with ctx.read_session() as session:
+            owners = await _owners(session)
+            self.actor_id = await _actor_of(session, ctx.job_id)
+        config = ctx.config
+        self.parser = RowParser(
+            RowRules(
+                mapping=self.mapping,
+                date_formats=options.date_formats,
+                timezone=config.timezone,
+                owners=owners,
+                default_business_type=options.default_business_type,
+                reverse_neutralisation=(
+                    options.reverse_neutralisation and isinstance(self.table, CsvTable)
+                ),
+                today=config.today(utcnow()),
+            )
+        )
+        await ctx.report(processed=0, total=self.total if self.total >= 0 else None)
+
+    def _check_in_file(self, seen: SeenKeys, rows: list[ParsedRow]) -> list[ParsedRow]:
+        """Rows whose code, tax id or email appeared earlier in the file fail here."""
+        fresh: list[ParsedRow] = []
+        for parsed in rows:
+            if not parsed.ok:
+                fresh.append(parsed)
+                continue
+            for key, column in KEY_COLUMNS.items():
+                value = parsed.values.get(key)
+                if not value:
+                    continue
+                earlier = seen.first_row(key, value, parsed.row)
+                if earlier is not None:
+                    parsed.errors.append(
+                        RowError(
+                            row=parsed.row,
+                            column=self.mapping.header_of(column),
+                            field=API_FIELDS[column],
+                            message=f"Row {earlier} of this file has the same "
+                            f"{HEADERS[column].lower()}",
+                            code="DUPLICATE_IN_FILE",
+                        )
+                    )
+            fresh.append(parsed)
+        return fresh
+
+    async def run_pass(self, *, write: bool, one_transaction: bool) -> ErrorReport:
+        ctx, options = self.ctx, self.options
+        report = ErrorReport(ctx, self.mapping, self.table, options)
+        rows = self.table.rows()
+        await ctx.in_thread(next, rows, None)  # the header
+        seen = SeenKeys()
+        self.counts = Counts()
+        self.processed = 0
+        size = ctx.options.get("batchRows") or 2000
+        context = ImportContext(
+            job_id=ctx.job_id,
+            actor_id=self.actor_id,
+            options=options,
+            mapping=self.mapping,
+            now=utcnow(),
+            write=write,
+        )
+        session_factory = ctx.write_session
+        async with contextlib.AsyncExitStack() as stack:
+            shared = await stack.enter_async_context(session_factory()) if one_transaction else None
+            for _ in itertools.count():
+                parsed = await ctx.in_thread(_parse_batch, rows, self.parser, size)
+                if not parsed:
+                    break
+                parsed = self._check_in_file(seen, parsed)
+                session = shared or await stack.enter_async_context(session_factory())
+                batch = Batch(session, context)
+                for row in parsed:
+                    if not row.ok:
+                        batch.fail(row, [])
+                valid = [row for row in parsed if row.ok]
+                outcome = await batch.run(valid)
+                await record_row_errors(session, job_id=ctx.job_id, errors=outcome.errors)
+                if shared is None:
+                    await session.commit()
+                    await session.close()
+                self.counts.add(outcome.counts)
+                report.add(outcome.failed_rows)
+                await report.flush()
+                self.processed += len(parsed)
+                await ctx.report(
+                    processed=self.processed,
+                    total=self.total if self.total >= 0 else None,
+                    progress=None if self.total >= 0 else 0.0,
+                )
+            if shared is not None:
+                await shared.commit()
+        return report
+
+    async def categorise(self) -> None:
+        async with self.ctx.write_session() as session:
+            await categorize_customers(
+                session,
+                conditions=[Customer.import_job_id == self.ctx.job_id],
+                config=self.ctx.config,
+            )
+            await session.commit()
+
+    async def clear_row_errors(self) -> None:
+        async with self.ctx.write_session() as session:
+            await session.execute(
+                ImportRowError.__table__.delete().where(ImportRowError.job_id == self.ctx.job_id)
+            )
+            await session.commit()
+
+
+@job_kind(JOB_KIND)
+async def import_customers(ctx: JobContext) -> dict[str, Any]:
+    options = ImportOptions.from_json(ctx.options)
+    run = ImportRun(ctx, options)
+    try:
+        await run.prepare()
+        write = not options.dry_run
+        everything = options.error_policy is ErrorPolicy.REJECT_EVERYTHING
+        if write and everything:
+            report = await run.run_pass(write=False, one_transaction=False)
+            if run.counts.failed == 0:
+                await run.clear_row_errors()
+                await report.close()
+                report = await run.run_pass(write=True, one_transaction=True)
+            else:
+                run.counts.created = run.counts.updated = run.counts.unchanged = 0
+                run.counts.skipped = 0
+                write = False
+        else:
+            report = await run.run_pass(write=write, one_transaction=False)
+        if write and (run.counts.created or run.counts.updated):
+            await run.categorise()
+        files = await report.close()
+    finally:
+        await ctx.files.delete(options.file_key)
+    return {
+        **run.counts.as_dict(),
+        **files,
+        "dryRun": options.dry_run,
+        "written": write,
+        "format": FileFormat.XLSX.value if isinstance(run.table, XlsxTable) else "CSV",
+        "encoding": run.table.encoding,
+        "delimiter": run.table.delimiter,
+        "unknownColumns": run.mapping.unknown,
+        "mapping": [
+            {"column": run.mapping.headers[index], "field": column.value}
+            for column, index in sorted(run.mapping.columns.items(), key=lambda item: item[1])
+        ],
+        "totalRows": run.processed,
+    }
