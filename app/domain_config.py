@@ -28,6 +28,7 @@ def domain_config(settings: Settings) -> DomainConfig:
         follow_up_default_delay=dt.timedelta(hours=settings.follow_up_default_delay_hours),
         quotation_follow_up_days=settings.quotation_follow_up_days,
         max_upload_bytes=settings.max_upload_bytes,
+        import_batch_rows=settings.import_batch_rows,
         engagement=EngagementThresholds(
             highly=settings.engagement_highly_engaged_from,
             moderately=settings.engagement_moderately_engaged_from,

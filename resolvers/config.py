@@ -58,6 +58,7 @@ class DomainConfig:
     follow_up_default_delay: dt.timedelta = dt.timedelta(days=2)
     quotation_follow_up_days: int = 7
     max_upload_bytes: int = 25 * 1024 * 1024
+    import_batch_rows: int = 2000
     engagement: EngagementThresholds = field(default_factory=EngagementThresholds)
     relationship_weights: RelationshipWeights = field(default_factory=RelationshipWeights)
     clv: ClvConfig = field(default_factory=ClvConfig)

@@ -14,11 +14,12 @@ single failed row is then written, in one transaction.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from resolvers.customer_columns import HEADERS
 from resolvers.import_batches import (
     KEY_COLUMNS,
     Batch,
+    BatchOutcome,
     Counts,
     ImportContext,
     record_row_errors,
@@ -283,37 +285,50 @@ class ImportRun:
             now=utcnow(),
             write=write,
         )
-        session_factory = ctx.write_session
+        # The next batch is parsed and validated in a thread while this one is written:
+        # the database works (and releases the GIL) while Python validates.
+        parse = functools.partial(ctx.in_thread, _parse_batch, rows, self.parser, size)
+        next_batch = asyncio.ensure_future(parse())
         async with contextlib.AsyncExitStack() as stack:
-            shared = await stack.enter_async_context(session_factory()) if one_transaction else None
-            for _ in itertools.count():
-                parsed = await ctx.in_thread(_parse_batch, rows, self.parser, size)
-                if not parsed:
-                    break
-                parsed = self._check_in_file(seen, parsed)
-                session = shared or await stack.enter_async_context(session_factory())
-                batch = Batch(session, context)
-                for row in parsed:
-                    if not row.ok:
-                        batch.fail(row, [])
-                valid = [row for row in parsed if row.ok]
-                outcome = await batch.run(valid)
-                await record_row_errors(session, job_id=ctx.job_id, errors=outcome.errors)
-                if shared is None:
-                    await session.commit()
-                    await session.close()
-                self.counts.add(outcome.counts)
-                report.add(outcome.failed_rows)
-                await report.flush()
-                self.processed += len(parsed)
-                await ctx.report(
-                    processed=self.processed,
-                    total=self.total if self.total >= 0 else None,
-                    progress=None if self.total >= 0 else 0.0,
-                )
+            shared = (
+                await stack.enter_async_context(ctx.write_session()) if one_transaction else None
+            )
+            try:
+                while parsed := await next_batch:
+                    next_batch = asyncio.ensure_future(parse())
+                    parsed = self._check_in_file(seen, parsed)
+                    if shared is not None:
+                        outcome = await self._write_batch(shared, context, parsed)
+                    else:
+                        async with ctx.write_session() as session:
+                            outcome = await self._write_batch(session, context, parsed)
+                            await session.commit()
+                    self.counts.add(outcome.counts)
+                    report.add(outcome.failed_rows)
+                    await report.flush()
+                    self.processed += len(parsed)
+                    await ctx.report(
+                        processed=self.processed,
+                        total=self.total if self.total >= 0 else None,
+                        progress=None if self.total >= 0 else 0.0,
+                    )
+            finally:
+                with contextlib.suppress(Exception):
+                    await next_batch  # the thread finishes its batch either way
             if shared is not None:
                 await shared.commit()
         return report
+
+    async def _write_batch(
+        self, session: AsyncSession, context: ImportContext, parsed: list[ParsedRow]
+    ) -> BatchOutcome:
+        batch = Batch(session, context)
+        for row in parsed:
+            if not row.ok:
+                batch.fail(row, [])
+        outcome = await batch.run([row for row in parsed if row.ok])
+        await record_row_errors(session, job_id=self.ctx.job_id, errors=outcome.errors)
+        return outcome
 
     async def categorise(self) -> None:
         async with self.ctx.write_session() as session:

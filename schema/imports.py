@@ -273,7 +273,9 @@ class UndoImportPayload:
     errors: list[UserError]
 
 
-def _options(file_key: str, filename: str, given: CustomerImportOptions | None) -> ImportOptions:
+def _options(
+    file_key: str, filename: str, given: CustomerImportOptions | None, *, batch_rows: int
+) -> ImportOptions:
     given = given or CustomerImportOptions()
     return ImportOptions(
         file_key=file_key,
@@ -291,6 +293,7 @@ def _options(file_key: str, filename: str, given: CustomerImportOptions | None) 
         date_formats=list(given.date_formats),
         default_business_type=given.default_business_type,
         reverse_neutralisation=given.reverse_formula_neutralisation,
+        extra={"batchRows": batch_rows},
     )
 
 
@@ -343,7 +346,12 @@ class ImportMutations:
                 errors=[UserError(field="file", message="The file is empty", code="EMPTY_FILE")],
             )
         try:
-            import_options = _options(stored.storage_key, stored.name, options)
+            import_options = _options(
+                stored.storage_key,
+                stored.name,
+                options,
+                batch_rows=info.context.config.import_batch_rows,
+            )
         except DomainError as exc:
             await files.delete(stored.storage_key)
             return ImportCustomersPayload(job=None, errors=user_errors(exc))
