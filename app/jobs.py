@@ -8,9 +8,11 @@ every few seconds from the event loop; handlers push CPU-bound steps into thread
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import logging
+import multiprocessing
 import os
 import socket
 import time
@@ -69,6 +71,11 @@ class RunningJob:
     async def in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.to_thread(fn, *args)
 
+    async def in_process(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._runner.process_pool(), fn, *args
+        )
+
 
 class JobRunner:
     def __init__(
@@ -93,6 +100,7 @@ class JobRunner:
         self._tasks: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
         self._capacity = asyncio.Semaphore(self.workers)
+        self._processes: concurrent.futures.ProcessPoolExecutor | None = None
 
     async def start(self) -> None:
         if self.workers <= 0:
@@ -103,12 +111,25 @@ class JobRunner:
             asyncio.create_task(self._wake_on_events(), name="jobs-wake"),
         ]
 
+    def process_pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        """One helper process, started on first use, for pure-Python work big enough to
+        deserve a core of its own (validating a large import). Spawned, not forked: this
+        process has threads and open connections a fork would copy."""
+        if self._processes is None:
+            self._processes = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._processes
+
     async def stop(self) -> None:
         for task in [*self._tasks, *self._running.values()]:
             task.cancel()
         for task in [*self._tasks, *self._running.values()]:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self._processes is not None:
+            self._processes.shutdown(wait=True, cancel_futures=True)
+            self._processes = None
 
     async def run_queued(self, *, kinds: list[str] | None = None) -> list[int]:
         """Claim and run queued jobs here and now, one after another, until none is left:

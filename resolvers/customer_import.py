@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
-import functools
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +63,7 @@ from resolvers.spreadsheet_safety import neutralise, unneutralise
 
 JOB_KIND = "customer-import"
 REPORT_TTL = dt.timedelta(days=7)
+PROCESS_FROM_ROWS = 5000
 
 
 def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
@@ -78,17 +78,21 @@ def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
     return first[1], count
 
 
-def _parse_batch(
-    rows: Iterator[tuple[int, list[str]]], parser: RowParser, size: int
-) -> list[ParsedRow]:
-    batch: list[ParsedRow] = []
+def _read_records(rows: Iterator[tuple[int, list[str]]], size: int) -> list[tuple[int, list[str]]]:
+    batch: list[tuple[int, list[str]]] = []
     for number, cells in rows:
         if is_blank(cells):
             continue
-        batch.append(parser.parse(number, cells))
+        batch.append((number, cells))
         if len(batch) >= size:
             break
     return batch
+
+
+def validate_records(rules: RowRules, records: list[tuple[int, list[str]]]) -> list[ParsedRow]:
+    """Module-level and picklable: a large import runs it in a helper process."""
+    parser = RowParser(rules)
+    return [parser.parse(number, cells) for number, cells in records]
 
 
 class SeenKeys:
@@ -227,18 +231,16 @@ class ImportRun:
             owners = await _owners(session)
             self.actor_id = await _actor_of(session, ctx.job_id)
         config = ctx.config
-        self.parser = RowParser(
-            RowRules(
-                mapping=self.mapping,
-                date_formats=options.date_formats,
-                timezone=config.timezone,
-                owners=owners,
-                default_business_type=options.default_business_type,
-                reverse_neutralisation=(
-                    options.reverse_neutralisation and isinstance(self.table, CsvTable)
-                ),
-                today=config.today(utcnow()),
-            )
+        self.rules = RowRules(
+            mapping=self.mapping,
+            date_formats=options.date_formats,
+            timezone=config.timezone,
+            owners=owners,
+            default_business_type=options.default_business_type,
+            reverse_neutralisation=(
+                options.reverse_neutralisation and isinstance(self.table, CsvTable)
+            ),
+            today=config.today(utcnow()),
         )
         await ctx.report(processed=0, total=self.total if self.total >= 0 else None)
 
@@ -285,9 +287,19 @@ class ImportRun:
             now=utcnow(),
             write=write,
         )
-        # The next batch is parsed and validated in a thread while this one is written:
-        # the database works (and releases the GIL) while Python validates.
-        parse = functools.partial(ctx.in_thread, _parse_batch, rows, self.parser, size)
+        # The next batch is read and validated while this one is written. A large file is
+        # validated in a helper process, so validation (pure Python) and the writes (the
+        # event loop and the driver) each have a core.
+        in_process = self.total >= PROCESS_FROM_ROWS
+
+        async def parse() -> list[ParsedRow]:
+            records = await ctx.in_thread(_read_records, rows, size)
+            if not records:
+                return []
+            if in_process:
+                return await ctx.in_process(validate_records, self.rules, records)
+            return await ctx.in_thread(validate_records, self.rules, records)
+
         next_batch = asyncio.ensure_future(parse())
         async with contextlib.AsyncExitStack() as stack:
             shared = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -435,33 +435,56 @@ class Batch:
         created = {code: customer_id for customer_id, code in result.all()}
         lost: list[ParsedRow] = []
         tag_rows: list[tuple[int, list[str]]] = []
-        history: list[dict[str, Any]] = []
-        changes: list[dict[str, Any]] = []
+        new_ids: list[int] = []
         for parsed in creates:
             customer_id = created.get(codes[id(parsed)])
             if customer_id is None:
-                if not parsed.values.get("code"):
-                    parsed.values.pop("code", None)
                 lost.append(parsed)
                 continue
-            self.outcome.counts.created += 1
+            new_ids.append(customer_id)
             if parsed.values.get("tags"):
                 tag_rows.append((customer_id, parsed.values["tags"]))
-            if parsed.values.get("credit_limit") is not None:
-                history.append(self._history(customer_id, None, parsed.values["credit_limit"]))
-            changes.append(
-                {
-                    "job_id": self.context.job_id,
-                    "customer_id": customer_id,
-                    "action": ImportAction.CREATED,
-                    "before": None,
-                    "version_after": 1,
-                }
-            )
+        self.outcome.counts.created += len(new_ids)
         await self._insert_tags(tag_rows)
-        await self._insert(CreditLimitHistory.__table__, history)
-        await self._insert(CustomerImportChange.__table__, changes)
+        await self._record_creations(new_ids)
         return lost
+
+    async def _record_creations(self, customer_ids: list[int]) -> None:
+        """The credit history and undo records of new customers, set-based from the rows
+        just inserted (two statements, however many customers)."""
+        if not customer_ids:
+            return
+        new = (
+            select(CUSTOMERS.c.id, CUSTOMERS.c.credit_limit)
+            .where(CUSTOMERS.c.id.in_(customer_ids))
+            .subquery()
+        )
+        history = CreditLimitHistory.__table__
+        await self.session.execute(
+            insert(history).from_select(
+                ["customer_id", "old_limit", "new_limit", "reason", "changed_by_id", "changed_at"],
+                select(
+                    new.c.id,
+                    literal(None, history.c.old_limit.type),
+                    new.c.credit_limit,
+                    literal(f"import {self.context.job_id}", history.c.reason.type),
+                    literal(self.context.actor_id, history.c.changed_by_id.type),
+                    literal(self.context.now, history.c.changed_at.type),
+                ).where(new.c.credit_limit.is_not(None)),
+            )
+        )
+        changes = CustomerImportChange.__table__
+        await self.session.execute(
+            insert(changes).from_select(
+                ["job_id", "customer_id", "action", "version_after"],
+                select(
+                    literal(self.context.job_id, changes.c.job_id.type),
+                    new.c.id,
+                    literal(ImportAction.CREATED, changes.c.action.type),
+                    literal(1, changes.c.version_after.type),
+                ),
+            )
+        )
 
 
 async def record_row_errors(

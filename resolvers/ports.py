@@ -74,6 +74,11 @@ class JobContext(Protocol):
 
     async def in_thread(self, fn: Callable[..., T], *args: Any) -> T: ...
 
+    async def in_process(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a picklable function in a helper process: CPU-bound Python that would
+        otherwise hold the GIL against the event loop."""
+        ...
+
 
 class EventSubscriber(Protocol):
     def subscribe(self, topic: str) -> AbstractContextManager[asyncio.Queue[dict[str, Any]]]:

@@ -35,7 +35,9 @@ from app.main import create_app
 from app.migrate import upgrade_to_head
 from app.settings import Settings
 from models import Customer, User
+from models.base import utcnow
 from models.enums import BusinessType, CustomerStatus, Role
+from resolvers.search import customer_search_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 100_000
@@ -174,12 +176,31 @@ def _settings(url: str) -> Settings:
     )
 
 
-async def raw_bulk_insert(dialect: str, path: Path) -> None:
-    db = create_database(_settings(await scratch_url(dialect)))
+async def _scratch_with_admin(dialect: str) -> tuple[Settings, int]:
+    """A migrated, empty scratch database with the one user both runs act as."""
+    settings = _settings(await scratch_url(dialect))
+    db = create_database(settings)
     try:
         await upgrade_to_head(db.engine)
+        async with db.write_session() as session:
+            admin = User(email="bench@sanvi.example", name="Bench", role=Role.ADMIN,
+                         password_hash="-", active=True)  # fmt: skip
+            session.add(admin)
+            await session.commit()
+            return settings, admin.id
+    finally:
+        await db.dispose()
+
+
+async def raw_bulk_insert(dialect: str, path: Path) -> None:
+    """The same table rows the import writes (owner, timestamps, search text), from the
+    file's cells as they are: no validation, matching, side tables or categorisation."""
+    settings, admin_id = await _scratch_with_admin(dialect)
+    db = create_database(settings)
+    try:
         table = Customer.__table__
         batch: list[dict[str, Any]] = []
+        now = utcnow()
 
         async def flush() -> None:
             async with db.write_session() as session:
@@ -191,6 +212,9 @@ async def raw_bulk_insert(dialect: str, path: Path) -> None:
             reader = csv.reader(source)
             next(reader)
             for name, _, code, email, phone, tax_id, city, state, limit, _, _ in reader:
+                search = customer_search_text(
+                    name=name, code=code, email=email, phone=phone, tax_id=tax_id
+                )
                 batch.append(
                     {
                         "code": code,
@@ -203,9 +227,13 @@ async def raw_bulk_insert(dialect: str, path: Path) -> None:
                         "city": city,
                         "state": state,
                         "country": "IN",
+                        "owner_id": admin_id,
                         "credit_limit": Decimal(limit.replace(",", "")) if limit else None,
-                        "search_text": name.lower(),
+                        "credit_outstanding": Decimal("0.00"),
+                        "search_text": search,
                         "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
                     }
                 )
                 if len(batch) >= 2000:
@@ -217,18 +245,7 @@ async def raw_bulk_insert(dialect: str, path: Path) -> None:
 
 
 async def real_import(dialect: str, path: Path) -> dict[str, Any]:
-    settings = _settings(await scratch_url(dialect))
-    db = create_database(settings)
-    try:
-        await upgrade_to_head(db.engine)
-        async with db.write_session() as session:
-            admin = User(email="bench@sanvi.example", name="Bench", role=Role.ADMIN,
-                         password_hash="-", active=True)  # fmt: skip
-            session.add(admin)
-            await session.commit()
-            admin_id = admin.id
-    finally:
-        await db.dispose()
+    settings, admin_id = await _scratch_with_admin(dialect)
     app = create_app(settings, background=False)
     from tests.contract_checks.operations import operation
 
