@@ -57,6 +57,7 @@ from resolvers.import_rows import (
     RowRules,
     map_columns,
 )
+from resolvers.import_seen import SeenValues
 from resolvers.jobs import job_kind
 from resolvers.ports import JobContext
 from resolvers.spreadsheet_safety import neutralise, unneutralise
@@ -93,21 +94,6 @@ def validate_records(rules: RowRules, records: list[tuple[int, list[str]]]) -> l
     """Module-level and picklable: a large import runs it in a helper process."""
     parser = RowParser(rules)
     return [parser.parse(number, cells) for number, cells in records]
-
-
-class SeenKeys:
-    """Unique values met earlier in the file, as 64-bit hashes with their row, so the
-    second occurrence is reported without keeping every value in memory."""
-
-    def __init__(self) -> None:
-        self._rows: dict[int, int] = {}
-
-    def first_row(self, key: str, value: str, row: int) -> int | None:
-        digest = hash((key, value))
-        earlier = self._rows.get(digest)
-        if earlier is None:
-            self._rows[digest] = row
-        return earlier
 
 
 class ErrorReport:
@@ -244,38 +230,39 @@ class ImportRun:
         )
         await ctx.report(processed=0, total=self.total if self.total >= 0 else None)
 
-    def _check_in_file(self, seen: SeenKeys, rows: list[ParsedRow]) -> list[ParsedRow]:
+    def _check_in_file(self, seen: SeenValues, rows: list[ParsedRow]) -> list[ParsedRow]:
         """Rows whose code, tax id or email appeared earlier in the file fail here."""
-        fresh: list[ParsedRow] = []
-        for parsed in rows:
-            if not parsed.ok:
-                fresh.append(parsed)
-                continue
-            for key, column in KEY_COLUMNS.items():
-                value = parsed.values.get(key)
-                if not value:
-                    continue
-                earlier = seen.first_row(key, value, parsed.row)
-                if earlier is not None:
-                    parsed.errors.append(
-                        RowError(
-                            row=parsed.row,
-                            column=self.mapping.header_of(column),
-                            field=API_FIELDS[column],
-                            message=f"Row {earlier} of this file has the same "
-                            f"{HEADERS[column].lower()}",
-                            code="DUPLICATE_IN_FILE",
-                        )
+        probes = [
+            (parsed, key, column)
+            for parsed in rows
+            if parsed.ok
+            for key, column in KEY_COLUMNS.items()
+            if parsed.values.get(key)
+        ]
+        earlier_rows = seen.first_rows(
+            [hash((key, parsed.values[key])) for parsed, key, _ in probes],
+            [parsed.row for parsed, _, _ in probes],
+        )
+        for (parsed, _, column), earlier in zip(probes, earlier_rows, strict=True):
+            if earlier is not None:
+                parsed.errors.append(
+                    RowError(
+                        row=parsed.row,
+                        column=self.mapping.header_of(column),
+                        field=API_FIELDS[column],
+                        message=f"Row {earlier} of this file has the same "
+                        f"{HEADERS[column].lower()}",
+                        code="DUPLICATE_IN_FILE",
                     )
-            fresh.append(parsed)
-        return fresh
+                )
+        return rows
 
     async def run_pass(self, *, write: bool, one_transaction: bool) -> ErrorReport:
         ctx, options = self.ctx, self.options
         report = ErrorReport(ctx, self.mapping, self.table, options)
         rows = self.table.rows()
         await ctx.in_thread(next, rows, None)  # the header
-        seen = SeenKeys()
+        seen = SeenValues()
         self.counts = Counts()
         self.processed = 0
         size = ctx.options.get("batchRows") or 2000
