@@ -10,14 +10,26 @@ again against what now exists — never a duplicate, whatever the timing.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, literal, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import (
+    ARRAY,
+    String,
+    any_,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -120,6 +132,46 @@ def _same(key: str, current: Any, wanted: Any) -> bool:
     return current == wanted
 
 
+# PostgreSQL: one statement per batch, each column one array parameter, unnested by the
+# server. Binding 2,000 rows × 20 columns as separate placeholders costs several times
+# more (in Python and in the protocol) than the insert itself.
+_ARRAY_COLUMNS = {
+    "code": "varchar[]",
+    "name": "varchar[]",
+    "business_type": "varchar[]",
+    "status": "varchar[]",
+    "email": "varchar[]",
+    "phone": "varchar[]",
+    "tax_id": "varchar[]",
+    "address_line1": "varchar[]",
+    "address_line2": "varchar[]",
+    "city": "varchar[]",
+    "state": "varchar[]",
+    "postal_code": "varchar[]",
+    "country": "varchar[]",
+    "owner_id": "integer[]",
+    "credit_limit": "numeric[]",
+    "search_text": "varchar[]",
+    "created_at": "timestamptz[]",
+    "updated_at": "timestamptz[]",
+    "import_job_id": "integer[]",
+}
+_UNNEST_INSERT = text(
+    "INSERT INTO customers ("
+    + ", ".join(_ARRAY_COLUMNS)
+    + ", credit_outstanding, version) SELECT *, 0, 1 FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {kind})" for name, kind in _ARRAY_COLUMNS.items())
+    + ") ON CONFLICT DO NOTHING RETURNING id, code"
+)
+
+
+def _as_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    def plain(value: Any) -> Any:
+        return value.value if isinstance(value, enum.Enum) else value
+
+    return {name: [plain(row[name]) for row in rows] for name in _ARRAY_COLUMNS}
+
+
 class Batch:
     def __init__(self, session: AsyncSession, context: ImportContext) -> None:
         self.session = session
@@ -147,8 +199,15 @@ class Batch:
         """Existing customers by each unique key, for the keys these rows carry."""
         probes = []
         for key in KEY_COLUMNS:
-            wanted = {r.values[key] for r in rows if r.values.get(key)}
-            if wanted:
+            wanted = sorted({r.values[key] for r in rows if r.values.get(key)})
+            if not wanted:
+                continue
+            if self._dialect == "postgresql":
+                # One array parameter instead of thousands of placeholders.
+                probes.append(
+                    CUSTOMERS.c[key] == any_(bindparam(f"wanted_{key}", wanted, ARRAY(String)))
+                )
+            else:
                 probes.append(CUSTOMERS.c[key].in_(wanted))
         found: dict[str, dict[Any, Any]] = {key: {} for key in KEY_COLUMNS}
         if not probes:
@@ -425,13 +484,15 @@ class Batch:
         numbers = iter(await reserve_numbers(self.session, CUSTOMER, len(without_code)))
         codes = {id(p): p.values.get("code") or next(numbers) for p in creates}
         rows = [self._new_customer(p, codes[id(p)]) for p in creates]
-        dialect_insert = pg_insert if self._dialect == "postgresql" else sqlite_insert
-        statement = (
-            dialect_insert(CUSTOMERS)
-            .on_conflict_do_nothing()
-            .returning(CUSTOMERS.c.id, CUSTOMERS.c.code)
-        )
-        result = await self.session.execute(statement, rows)
+        if self._dialect == "postgresql":
+            result = await self.session.execute(_UNNEST_INSERT, _as_arrays(rows))
+        else:
+            statement = (
+                sqlite_insert(CUSTOMERS)
+                .on_conflict_do_nothing()
+                .returning(CUSTOMERS.c.id, CUSTOMERS.c.code)
+            )
+            result = await self.session.execute(statement, rows)
         created = {code: customer_id for customer_id, code in result.all()}
         lost: list[ParsedRow] = []
         tag_rows: list[tuple[int, list[str]]] = []
