@@ -176,6 +176,12 @@ class RowParser:
     def __init__(self, rules: RowRules) -> None:
         self.rules = rules
         self._width = len(rules.mapping.headers)
+        # Only the mapped columns, in the order of IMPORTABLE, looked at row after row.
+        self._mapped = [
+            (column, rules.mapping.columns[column])
+            for column in IMPORTABLE
+            if column in rules.mapping.columns
+        ]
 
     def _error(self, parsed: ParsedRow, column: CustomerColumn | None, exc: DomainError) -> None:
         if column is None and exc.field:
@@ -190,9 +196,8 @@ class RowParser:
             )
         )
 
-    def _text(self, cells: list[str], column: CustomerColumn) -> str | None:
-        index = self.rules.mapping.columns.get(column)
-        if index is None or index >= len(cells):
+    def _text(self, cells: list[str], index: int) -> str | None:
+        if index >= len(cells):
             return None
         text = cells[index]
         if self.rules.reverse_neutralisation:
@@ -215,10 +220,10 @@ class RowParser:
             )
             return parsed
         raw: dict[str, Any] = {}
-        for column in IMPORTABLE:
-            text = self._text(cells, column)
+        for column, index in self._mapped:
+            text = self._text(cells, index)
             if text is None:
-                if column in REQUIRED and column in self.rules.mapping.columns:
+                if column in REQUIRED:
                     self._error(
                         parsed,
                         column,
