@@ -47,7 +47,7 @@ from resolvers.import_files import (
     is_blank,
     open_table,
 )
-from resolvers.import_options import ErrorPolicy, ImportOptions
+from resolvers.import_options import DuplicatePolicy, ErrorPolicy, ImportOptions
 from resolvers.import_rows import (
     API_FIELDS,
     ColumnMapping,
@@ -211,7 +211,8 @@ class ImportRun:
         self.mapping = map_columns(
             header,
             explicit=options.mapping,
-            default_business_type=options.default_business_type,
+            business_type_required=options.default_business_type is None
+            and options.on_duplicate is not DuplicatePolicy.UPDATE,
         )
         async with ctx.read_session() as session:
             owners = await _owners(session)
@@ -306,11 +307,14 @@ class ImportRun:
                     report.add(outcome.failed_rows)
                     await report.flush()
                     self.processed += len(parsed)
-                    await ctx.report(
-                        processed=self.processed,
-                        total=self.total if self.total >= 0 else None,
-                        progress=None if self.total >= 0 else 0.0,
-                    )
+                    if shared is None:
+                        # (Inside one open transaction that holds locks on the job row,
+                        # a progress write from another connection would wait forever.)
+                        await ctx.report(
+                            processed=self.processed,
+                            total=self.total if self.total >= 0 else None,
+                            progress=None if self.total >= 0 else 0.0,
+                        )
             finally:
                 with contextlib.suppress(Exception):
                     await next_batch  # the thread finishes its batch either way

@@ -31,6 +31,10 @@ import openpyxl
 from resolvers.errors import ValidationFailed
 
 SAMPLE_BYTES = 256 * 1024
+# The single-byte encodings spreadsheets here are saved in: Windows' Western code page and
+# its ISO cousins. Letting the detector consider every code page makes it pick exotic
+# ones (cp775 for "ü", cp1250 for "Å") on short files; others can be named in options.
+LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
 MAX_FIELD_CHARS = 100_000
 DELIMITERS = (",", ";", "\t", "|")
 _ZIP = b"PK\x03\x04"
@@ -100,7 +104,7 @@ def detect_encoding(sample: bytes) -> str:
         if best is None or not best.encoding.startswith("utf_16"):
             raise UnreadableFile("This is not a text (CSV) file, nor an XLSX workbook")
         return best.encoding
-    best = charset_normalizer.from_bytes(sample).best()
+    best = charset_normalizer.from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if best is None:
         raise UnreadableFile(
             "The file's text encoding cannot be recognised; save it as UTF-8 or set "
@@ -164,7 +168,11 @@ class CsvTable:
         """(row number, cells) for every record, header included (row 1)."""
         csv.field_size_limit(MAX_FIELD_CHARS)
         with open(self.path, encoding=self.encoding, errors="strict", newline="") as text:
-            reader = csv.reader(text, delimiter=self.delimiter, quotechar=self.quote_char)
+            # strict: an unterminated quote fails the file instead of silently swallowing
+            # every row after it into one field.
+            reader = csv.reader(
+                text, delimiter=self.delimiter, quotechar=self.quote_char, strict=True
+            )
             number = 0
             while True:
                 try:

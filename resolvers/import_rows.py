@@ -105,9 +105,11 @@ def map_columns(
     headers: Sequence[str],
     *,
     explicit: Sequence[tuple[str, CustomerColumn]] = (),
-    default_business_type: BusinessType | None = None,
+    business_type_required: bool = True,
 ) -> ColumnMapping:
-    """An explicit mapping names headers; otherwise headers are recognised by name."""
+    """An explicit mapping names headers; otherwise headers are recognised by name. A
+    business type column is required unless new customers get a default one, or the
+    import updates existing customers (where a row only changes what it holds)."""
     labels = [_column_label(headers, i) for i in range(len(headers))]
     columns: dict[CustomerColumn, int] = {}
     if explicit:
@@ -133,7 +135,7 @@ def map_columns(
     mapped = set(columns.values())
     unknown = [labels[i] for i in range(len(headers)) if i not in mapped and headers[i].strip()]
     required = [*REQUIRED]
-    if default_business_type is None:
+    if business_type_required:
         required.append(C.BUSINESS_TYPE)
     missing = [HEADERS[c] for c in required if c not in columns]
     if missing:

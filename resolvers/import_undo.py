@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +40,14 @@ from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.roles import Action, is_allowed
 from resolvers.search import customer_search_text
 
-_DOCUMENTS = (Order, Quotation, CustomerInteraction, FollowUpTask, CreditOverrideEvent)
+# Documents that make a customer part of later work, with the column saying when.
+_DOCUMENTS = (
+    (Order, Order.created_at),
+    (Quotation, Quotation.created_at),
+    (CustomerInteraction, CustomerInteraction.created_at),
+    (FollowUpTask, FollowUpTask.created_at),
+    (CreditOverrideEvent, CreditOverrideEvent.occurred_at),
+)
 
 
 @dataclass(frozen=True)
@@ -72,12 +79,21 @@ def _restored_value(column: str, value: Any) -> Any:
     return value
 
 
-async def _referenced(session: AsyncSession, customer_ids: list[int]) -> set[int]:
+async def _referenced_since(
+    session: AsyncSession, customer_ids: list[int], since: dt.datetime | None
+) -> set[int]:
+    """Customers some document refers to (created since ``since``, when given)."""
     found: set[int] = set()
-    for model in _DOCUMENTS:
-        column = model.__table__.c.customer_id
-        rows = await session.execute(select(column).where(column.in_(customer_ids)).distinct())
-        found.update(r[0] for r in rows)
+    for start in range(0, len(customer_ids), 5000):
+        chunk = customer_ids[start : start + 5000]
+        for model, created in _DOCUMENTS:
+            column = model.__table__.c.customer_id
+            rows = await session.execute(
+                select(column)
+                .where(column.in_(chunk), true() if since is None else created >= since)
+                .distinct()
+            )
+            found.update(r[0] for r in rows)
     return found
 
 
@@ -117,15 +133,22 @@ async def undo_import(
         query = query.with_for_update(of=Customer)
     changes = (await session.execute(query)).all()
     outcome = UndoResult(job_id=job_id)
-    created = [c for c in changes if c.action is ImportAction.CREATED]
-    referenced = await _referenced(session, [c.customer_id for c in created]) if created else set()
+    # Any document on a customer the import created came later; an updated customer's
+    # older documents were there before the import and do not hold it back.
+    referenced = await _referenced_since(
+        session, [c.customer_id for c in changes if c.action is ImportAction.CREATED], None
+    ) | await _referenced_since(
+        session,
+        [c.customer_id for c in changes if c.action is ImportAction.UPDATED],
+        job.started_at or job.created_at,
+    )
     removable: list[int] = []
     for change in changes:
         if change.version != change.version_after:
             outcome.left_alone.append(
                 LeftAlone(change.customer_id, change.code, "changed since the import")
             )
-        elif change.action is ImportAction.CREATED and change.customer_id in referenced:
+        elif change.customer_id in referenced:
             outcome.left_alone.append(
                 LeftAlone(
                     change.customer_id,

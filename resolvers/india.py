@@ -73,6 +73,15 @@ for _alias, _name in _ALIASES.items():
     _LOOKUP[_alias] = _name
 
 
+# The same names with spaces left out, as spreadsheets often have them ("Tamilnadu").
+_JOINED: dict[str, str] = {key.replace(" ", ""): name for key, name in _LOOKUP.items()}
+
+
 def canonical_state(value: str) -> str | None:
     """The one spelling of an Indian state or territory, or None if it is not one."""
-    return _LOOKUP.get(value.strip().lower()) or _LOOKUP.get(_key(value))
+    key = _key(value)
+    return (
+        _LOOKUP.get(value.strip().lower())
+        or _LOOKUP.get(key)
+        or (_JOINED.get(key.replace(" ", "")) if len(key) > 3 else None)
+    )

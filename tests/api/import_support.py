@@ -80,3 +80,52 @@ async def download(api: Any, url: str) -> bytes:
 
 def row_errors(job: dict[str, Any]) -> list[dict[str, Any]]:
     return [edge["node"] for edge in job["rowErrors"]["edges"]]
+
+
+# Everything ImportJob tells, beyond the contract's selection: for the corpus and behaviour
+# tests, which assert unchanged counts, job error messages and what the reader decided.
+IMPORT_JOB_DETAILS = """
+query ImportJobDetails($id: ID!) {
+  importJob(id: $id) {
+    id status dryRun written totalRows processedRows
+    createdCount updatedCount unchangedCount skippedCount failedCount
+    errorMessage errorReportUrl unknownColumns format encoding delimiter undoneAt
+    mapping { column field }
+    rowErrors(first: 100) {
+      totalCount
+      edges { node { row column field message code } }
+    }
+  }
+}
+"""
+
+
+async def import_details(api: Any, token: str, job_id: str) -> dict[str, Any]:
+    body = await api.client.as_user(token).post(IMPORT_JOB_DETAILS, {"id": job_id})
+    assert "errors" not in body, body
+    return body["data"]["importJob"]
+
+
+async def run_import_details(
+    api: Any,
+    content: bytes,
+    *,
+    token: str | None = None,
+    filename: str = "customers.csv",
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """As run_import, returning every ImportJob field (IMPORT_JOB_DETAILS)."""
+    token = token or await manager_token(api)
+    job = await run_import(api, content, token=token, filename=filename, options=options)
+    return await import_details(api, token, job["id"])
+
+
+def counts(job: dict[str, Any]) -> tuple[int, int, int, int, int]:
+    """(created, updated, unchanged, skipped, failed)."""
+    return (
+        job["createdCount"],
+        job["updatedCount"],
+        job["unchangedCount"],
+        job["skippedCount"],
+        job["failedCount"],
+    )
