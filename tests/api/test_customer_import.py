@@ -47,12 +47,8 @@ async def test_a_credit_limit_from_an_import_writes_history_naming_the_job(api):
 
 async def test_a_bad_row_is_reported_with_its_spreadsheet_row_and_column(api):
     content = (
-        HEADER
-        + "Good One,Enterprise,G-1,,,,,\n"
-        + "Bad One,Enterprise,B-1,not-an-email,,,,\n"
+        HEADER + "Good One,Enterprise,G-1,,,,,\n" + "Bad One,Enterprise,B-1,not-an-email,,,,\n"
     ).encode()
     job = await run_import(api, content)
     assert (job["createdCount"], job["failedCount"]) == (1, 1)
-    assert [(e["row"], e["column"], e["field"]) for e in row_errors(job)] == [
-        (3, "Email", "email")
-    ]
+    assert [(e["row"], e["column"], e["field"]) for e in row_errors(job)] == [(3, "Email", "email")]

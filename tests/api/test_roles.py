@@ -99,6 +99,16 @@ REQUESTS: dict[str, str] = {
         lifetimeValue {{ model }} errors {{ code }} }} }}""",
     "recalculateLifetimeValues": """mutation { recalculateLifetimeValues {
         job { id } errors { code } } }""",
+    # customer export
+    "exportCustomers": """mutation { exportCustomers(format: CSV, fields: [CODE]) {
+        job { id } errors { code } } }""",
+    "exportJob": f'{{ exportJob(id: "{MISSING}") {{ id }} }}',
+    "importJob": f'{{ importJob(id: "{MISSING}") {{ id }} }}',
+    # A string where the upload goes: allowed callers get a payload error, not a file.
+    "importCustomers": """mutation { importCustomers(file: "not a file") {
+        job { id } errors { code } } }""",
+    "undoImport": f"""mutation {{ undoImport(jobId: "{MISSING}") {{
+        removedCount errors {{ code }} }} }}""",
     "categorizeCustomer": f"""mutation {{ categorizeCustomer(customerId: "{MISSING}") {{
         customer {{ id }} errors {{ code }} }} }}""",
     "bulkCategorizeCustomers": """mutation { bulkCategorizeCustomers(filter: {
@@ -124,6 +134,18 @@ REQUESTS: dict[str, str] = {
         assigneeId: "{MISSING}") {{ task {{ id }} errors {{ code }} }} }}""",
     "cancelFollowUpTask": f"""mutation {{ cancelFollowUpTask(id: "{MISSING}",
         reason: "matrix") {{ task {{ id }} errors {{ code }} }} }}""",
+    # users, API keys and the audit log
+    "createUser": """mutation { createUser(input: { email: "matrix-user@sanvi.co.in",
+        name: "Matrix User", role: VIEWER, password: "matrix password 1" }) {
+        user { id } errors { code } } }""",
+    "updateUser": f"""mutation {{ updateUser(input: {{ id: "{MISSING}", name: "X" }}) {{
+        user {{ id }} errors {{ code }} }} }}""",
+    "apiKeys": "{ apiKeys(first: 1) { totalCount } }",
+    "createApiKey": """mutation { createApiKey(input: { name: "Matrix", role: VIEWER }) {
+        apiKey { id } errors { code } } }""",
+    "revokeApiKey": f"""mutation {{ revokeApiKey(id: "{MISSING}") {{
+        apiKey {{ id }} errors {{ code }} }} }}""",
+    "auditLog": "{ auditLog(first: 1) { totalCount } }",
 }
 
 

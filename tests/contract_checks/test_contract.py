@@ -49,6 +49,10 @@ VALIDATING = {
     "CustomerDashboard",
     "CalculateLifetimeValue",
     "ClvModel",
+    "ImportCustomers",
+    "ImportJob",
+    "ExportCustomers",
+    "ExportJob",
 }
 
 
