@@ -1,4 +1,5 @@
 """Bearer tokens: signed, expiring JWTs naming a user, re-checked against the database.
+API keys (``crm_…``) go in the same header and are checked in ``resolvers.api_keys``.
 
 Every request loads the user again, so deactivating a user stops their tokens at once.
 """
@@ -11,6 +12,7 @@ import uuid
 import jwt
 
 from models.base import utcnow
+from resolvers import api_keys
 from resolvers.actor import Actor
 from resolvers.users import active_user
 
@@ -51,9 +53,26 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+async def actor_for_api_key(db, key: str) -> Actor | None:  # type: ignore[no-untyped-def]
+    """The actor an API key stands for (see ``resolvers.api_keys``), noting its use."""
+    async with db.read_session() as session:
+        found = await api_keys.actor_for_api_key(session, key)
+    if found is None:
+        return None
+    actor, stale = found
+    if stale and actor.api_key_id is not None:
+        async with db.write_session() as session:
+            await api_keys.touch_api_key(session, api_key_id=actor.api_key_id)
+            await session.commit()
+    return actor
+
+
 async def actor_for_token(db, tokens: TokenService, token: str | None) -> Actor | None:  # type: ignore[no-untyped-def]
+    """Who a bearer credential — a token or an API key — signs in; None if nobody."""
     if token is None:
         return None
+    if api_keys.looks_like_api_key(token):
+        return await actor_for_api_key(db, token)
     user_id = tokens.user_id(token)
     if user_id is None:
         return None

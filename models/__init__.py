@@ -1,5 +1,7 @@
 """SQLAlchemy tables of Sanvi CRM: one module per aggregate, no queries, no rules."""
 
+from models.api_key import ApiKey
+from models.audit import AuditLogEntry, AuditLogTarget, AuditOutcome
 from models.base import Base, Money, Percent, UTCDateTime
 from models.clv import ClvModelFit
 from models.counter import Counter
@@ -22,6 +24,10 @@ from models.task import FollowUpTask
 from models.user import User
 
 __all__ = [
+    "ApiKey",
+    "AuditLogEntry",
+    "AuditLogTarget",
+    "AuditOutcome",
     "Base",
     "ClvModelFit",
     "Counter",

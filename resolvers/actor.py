@@ -9,7 +9,14 @@ from models.enums import Role
 
 @dataclass(frozen=True)
 class Actor:
+    """A user signed in with a token, or acting through one of their API keys.
+
+    With an API key, ``id`` is the key's creator and ``role`` the key's role capped at the
+    creator's current role; ``api_key_id`` names the key (the audit log records both).
+    """
+
     id: int
     role: Role
     name: str
     email: str
+    api_key_id: int | None = None

@@ -22,12 +22,15 @@ class Action(enum.StrEnum):
     REFIT_ALL = "refit lifetime value for everyone, undo an import"
     READ_ANY_JOB = "read any job (creators always read their own)"
     LIVE_CREDIT_ALERTS = "live credit alerts"
-    ADMINISTER = "manage users and API keys, read the audit log"
+    MANAGE_USERS = "create users, change their name, role and whether they are active"
+    MANAGE_API_KEYS = "create, list and revoke API keys"
+    READ_AUDIT_LOG = "read the audit log"
 
 
 _ALL = frozenset(Role)
 _STAFF = frozenset({Role.SALES, Role.MANAGER, Role.ADMIN})
 _MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+_ADMINS = frozenset({Role.ADMIN})
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ: _ALL,
@@ -39,7 +42,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REFIT_ALL: _MANAGERS,
     Action.READ_ANY_JOB: _MANAGERS,
     Action.LIVE_CREDIT_ALERTS: _STAFF,
-    Action.ADMINISTER: frozenset({Role.ADMIN}),
+    Action.MANAGE_USERS: _ADMINS,
+    Action.MANAGE_API_KEYS: _ADMINS,
+    Action.READ_AUDIT_LOG: _ADMINS,
 }
 
 

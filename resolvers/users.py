@@ -106,8 +106,8 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def _user_conditions(search: str | None) -> list[Any]:
-    conditions: list[Any] = [User.active.is_(True)]
+def _user_conditions(search: str | None, include_inactive: bool = False) -> list[Any]:
+    conditions: list[Any] = [] if include_inactive else [User.active.is_(True)]
     if search and search.strip():
         for word in normalise_query(search).split(" "):
             pattern = contains_pattern(word)
@@ -121,18 +121,26 @@ def _user_conditions(search: str | None) -> list[Any]:
 
 
 async def list_users(
-    session: AsyncSession, *, search: str | None, first: int, after: str | None
+    session: AsyncSession,
+    *,
+    search: str | None,
+    first: int,
+    after: str | None,
+    include_inactive: bool = False,
 ) -> Page[Row[Any]]:
     query = select(User.id, User.name, User.email, User.role, User.active).where(
-        and_(*_user_conditions(search))
+        and_(True, *_user_conditions(search, include_inactive))
     )
     return await fetch_page(
         session, query, key=_KEY, key_names=["name", "id"], first=first, after=after
     )
 
 
-async def count_users(session: AsyncSession, *, search: str | None) -> int:
-    query = select(func.count()).select_from(User).where(and_(*_user_conditions(search)))
+async def count_users(
+    session: AsyncSession, *, search: str | None, include_inactive: bool = False
+) -> int:
+    conditions = _user_conditions(search, include_inactive)
+    query = select(func.count()).select_from(User).where(and_(True, *conditions))
     return int(await session.scalar(query) or 0)
 
 

@@ -34,6 +34,7 @@ from resolvers.actor import Actor
 from resolvers.config import DomainConfig
 from resolvers.ports import EventPublisher, EventSubscriber, FileStore, LinkSigner
 from resolvers.users import LoginThrottle
+from schema.limits import DEFAULT_LIMITS, ApiLimits
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -192,6 +193,8 @@ class Services:
     recheck_every: float
     authenticate: Callable[[str | None], Awaitable[Actor | None]]
     files: FileStore | None = None
+    limits: ApiLimits = DEFAULT_LIMITS
+    export_wait_seconds: float = 0.0  # how long exportCustomers waits for its file
 
 
 @dataclass
@@ -200,6 +203,7 @@ class Context:
     actor: Actor | None
     request_id: str
     connection_params: dict[str, Any] | None = None
+    client_address: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 from resolvers import users as user_domain
-from resolvers.roles import Action
+from resolvers.roles import Action, is_allowed
 from schema.connections import Connection, connection, counted_by, page_size
 from schema.enums import Role
-from schema.errors import UserError
+from schema.errors import Forbidden, UserError
 from schema.operations import read
 from schema.permissions import SignedIn, allowed
 
@@ -67,11 +67,27 @@ class UserQueries:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        include_inactive: Annotated[
+            bool,
+            strawberry.argument(description="Deactivated users too (ADMINs only)."),
+        ] = False,
     ) -> Connection[User]:
+        if include_inactive and not is_allowed(info.context.actor.role, Action.MANAGE_USERS):
+            raise Forbidden("Only admins list deactivated users")
         page = await read(
-            info, user_domain.list_users, search=search, first=page_size(info, first), after=after
+            info,
+            user_domain.list_users,
+            search=search,
+            first=page_size(info, first),
+            after=after,
+            include_inactive=include_inactive,
         )
-        count = counted_by(info.context.db.read_session, user_domain.count_users, search=search)
+        count = counted_by(
+            info.context.db.read_session,
+            user_domain.count_users,
+            search=search,
+            include_inactive=include_inactive,
+        )
         return connection(page, User.from_row, count)
 
 
