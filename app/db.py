@@ -40,7 +40,17 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_pool_size,
         pool_pre_ping=True,
+        connect_args=postgresql_connect_args(settings),
     )
+
+
+def postgresql_connect_args(settings: Settings) -> dict[str, Any]:
+    """``statement_timeout`` on every connection: the server stops a runaway statement
+    even if the request that sent it was cancelled (``CRM_REQUEST_TIMEOUT_SECONDS``)."""
+    timeout_ms = round(settings.database_statement_timeout_seconds * 1000)
+    if timeout_ms <= 0:
+        return {}
+    return {"server_settings": {"statement_timeout": str(timeout_ms)}}
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
