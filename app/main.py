@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -23,12 +24,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
+from app.access_guard import AccessGuards, ConnectionContext
 from app.auth import actor_for_token, bearer_token
 from app.downloads import download_endpoint
+from app.http_conformance import GraphQLOverHTTP
 from app.platform import Platform, create_platform
+from app.rate_limits import RateLimitMiddleware, TokenBuckets
+from app.request_limits import RequestLimitsMiddleware, api_limits, check_batch, within_time_limit
+from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from resolvers.actor import Actor
 from resolvers.users import LoginThrottle
@@ -86,12 +91,18 @@ class RequestIdMiddleware:
                 )
 
 
-class CrmGraphQL(GraphQL):
-    """Strawberry's ASGI view with our per-request context and WebSocket sign-in."""
+class CrmGraphQL(GraphQLOverHTTP):
+    """Strawberry's ASGI view (GraphQL over HTTP: app.http_conformance) with our
+    per-request context and WebSocket sign-in."""
 
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
         self.services = services
+        self.guards = AccessGuards(
+            events=services.events,
+            authenticate=services.authenticate,
+            recheck_every=services.recheck_every,
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON bodies and variables; text with NUL characters is refused like bad JSON."""
@@ -100,11 +111,25 @@ class CrmGraphQL(GraphQL):
             raise json.JSONDecodeError(NUL_MESSAGE, "", 0)
         return decoded
 
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        """Batches (JSON arrays) as ``CRM_GRAPHQL_BATCH_MAX_OPERATIONS`` allows: off by default."""
+        check_batch(len(request_data), self.services.limits)
+        if protocol != "http":
+            raise HTTPException(400, "Batching is only supported for plain JSON responses")
+
+    async def execute_operation(self, **kwargs: Any) -> Any:
+        """Each operation within ``CRM_REQUEST_TIMEOUT_SECONDS``, else REQUEST_TIMEOUT."""
+        work = super().execute_operation(**kwargs)
+        return await within_time_limit(work, self.services.limits.request_timeout_seconds)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, but closes the request afterwards: that closes the files the
         multipart parser spooled, which would otherwise leak until garbage collection."""
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                self.guards.stop(scope)
             return
         request = Request(scope=scope, receive=receive)
         try:
@@ -124,10 +149,13 @@ class CrmGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         token = bearer_token(request.headers.get("authorization"))
-        return Context(
+        is_websocket = request.scope["type"] == "websocket"
+        make = functools.partial(ConnectionContext, websocket=request) if is_websocket else Context
+        return make(
             services=self.services,
             actor=await self.services.authenticate(token),
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
+            client_address=request.client.host if request.client else None,
         )
 
     async def on_ws_connect(self, context: Context) -> None:
@@ -141,6 +169,9 @@ class CrmGraphQL(GraphQL):
         if actor is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         context.actor = actor
+        if isinstance(context, ConnectionContext):
+            credential = token or bearer_token(context.websocket.headers.get("authorization"))
+            self.guards.watch(context, credential=credential or "", actor=actor)
 
 
 def build_services(platform: Platform) -> Services:
@@ -164,6 +195,8 @@ def build_services(platform: Platform) -> Services:
         recheck_every=settings.subscription_recheck_seconds,
         authenticate=authenticate,
         files=platform.files,
+        limits=api_limits(settings),
+        export_wait_seconds=settings.export_wait_seconds,
     )
 
 
@@ -174,7 +207,10 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
     platform = create_platform(settings)
     db = platform.db
     graphql = CrmGraphQL(
-        services=build_services(platform), graphql_ide="graphiql", multipart_uploads_enabled=True
+        services=build_services(platform),
+        graphql_ide="graphiql" if settings.explorer_enabled else None,
+        multipart_uploads_enabled=True,
+        allowed_origins=settings.cors_origins,  # cross-origin WebSocket handshakes
     )
 
     async def health(_: Request) -> Response:
@@ -207,12 +243,27 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware, public_base_url=settings.public_base_url),
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
                 allow_headers=["authorization", "content-type", "x-request-id", *CSRF_HEADERS],
+                expose_headers=["x-request-id"],
             ),
+            Middleware(
+                RateLimitMiddleware,
+                users=TokenBuckets(
+                    per_minute=settings.rate_limit_user_per_minute,
+                    burst=settings.rate_limit_user_burst,
+                ),
+                addresses=TokenBuckets(
+                    per_minute=settings.rate_limit_address_per_minute,
+                    burst=settings.rate_limit_address_burst,
+                ),
+                user_id_for_token=platform.tokens.user_id,
+            ),
+            Middleware(RequestLimitsMiddleware, max_body_bytes=settings.request_body_limit),
         ],
         lifespan=lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal
 from functools import lru_cache
@@ -29,7 +30,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(None, description="signs tokens and download links")
     public_base_url: str = "http://127.0.0.1:8000"
     business_timezone: str = "Asia/Kolkata"
-    cors_origins: list[str] = Field(default_factory=list)
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="browser origins allowed to call the API, as a JSON list: "
+        '["https://crm.example.com"]; "*" allows any',
+    )
     data_dir: Path = VAR_DIR
 
     token_ttl_seconds: int = 12 * 3600
@@ -96,6 +101,61 @@ class Settings(BaseSettings):
         default_factory=list, description="extra modules that register job kinds (tests, plugins)"
     )
 
+    # ---- abuse limits (app/request_limits.py, app/rate_limits.py, schema/limits.py)
+    graphql_explorer_enabled: bool | None = Field(
+        None,
+        description="introspection, GraphiQL and 'Did you mean' suggestions together; "
+        "unset: on, except with environment=production",
+    )
+    query_max_depth: int = Field(15, ge=1, description="deepest nesting of fields")
+    query_max_aliases: int = Field(30, ge=0, description="aliased fields in one document")
+    query_max_tokens: int = Field(
+        3000, ge=1, description="lexical tokens (and, separately, comments) in one document"
+    )
+    query_max_cost: int = Field(
+        50_000, ge=1, description="largest computed cost (fields × page sizes) of a document"
+    )
+    query_list_cost_factor: int = Field(
+        10, ge=1, description="assumed length of a list field that has no first/last argument"
+    )
+    query_max_mutations: int = Field(10, ge=1, description="mutation fields in one operation")
+    graphql_batch_max_operations: int = Field(
+        0, ge=0, description="operations in one batched (JSON array) request; 0 = batching off"
+    )
+    request_timeout_seconds: float = Field(
+        30.0, gt=0, description="an operation still running after this is cancelled"
+    )
+    database_statement_timeout_seconds: float = Field(
+        60.0, ge=0, description="PostgreSQL statement_timeout on every connection; 0 = none"
+    )
+    max_request_body_bytes: int | None = Field(
+        None, description="largest request body; unset: max_upload_bytes + 1 MiB"
+    )
+    rate_limit_user_per_minute: float = Field(
+        1200, ge=0, description="sustained requests per signed-in user; 0 = unlimited"
+    )
+    rate_limit_user_burst: int = Field(300, ge=1, description="requests a user may burst")
+    rate_limit_address_per_minute: float = Field(
+        3000, ge=0, description="sustained requests per client address; 0 = unlimited"
+    )
+    rate_limit_address_burst: int = Field(600, ge=1, description="requests an address may burst")
+
+    @property
+    def explorer_enabled(self) -> bool:
+        if self.graphql_explorer_enabled is None:
+            return self.environment != "production"
+        return self.graphql_explorer_enabled
+
+    @property
+    def request_body_limit(self) -> int:
+        return self.max_request_body_bytes or self.max_upload_bytes + 1024 * 1024
+
+    @model_validator(mode="after")
+    def _body_limit_above_upload_limit(self) -> Settings:
+        if self.request_body_limit <= self.max_upload_bytes:
+            raise ValueError("CRM_MAX_REQUEST_BODY_BYTES must exceed CRM_MAX_UPLOAD_BYTES")
+        return self
+
     @property
     def storage_dir(self) -> Path:
         return self.data_dir / "files"
@@ -105,6 +165,16 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)
         return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_scheme_and_host(cls, origins: list[str]) -> list[str]:
+        """Browsers send ``Origin: https://host[:port]``; a path or trailing slash would never
+        match, so it is refused here rather than failing silently in every browser."""
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"CRM_CORS_ORIGINS: {origin!r} is not scheme://host[:port]")
+        return origins
 
     @model_validator(mode="after")
     def _relationship_weights_sum_to_one(self) -> Settings:

@@ -10,14 +10,20 @@ from strawberry.extensions import AddValidationRules
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema.api_keys import ApiKeyMutations, ApiKeyQueries
+from schema.audit import AuditLogQueries
+from schema.audit_hook import AuditMutations
 from schema.clv import ClvMutations, ClvQueries
 from schema.credit import CreditMutations, CreditQueries, CreditSubscriptions
 from schema.crm_analytics import CrmAnalyticsQueries
 from schema.customers import CustomerMutations, CustomerQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
+from schema.exports import ExportMutations, ExportQueries
+from schema.imports import ImportMutations, ImportQueries
 from schema.input_safety import NoNulInStrings
 from schema.interactions import InteractionMutations
 from schema.jobs import JobQueries, JobSubscriptions
+from schema.limits import RequestLimits
 from schema.price_quote import PriceQuoteQueries
 from schema.pricing import PricingMutations
 from schema.products import ProductQueries
@@ -28,6 +34,7 @@ from schema.segmentation import SegmentationMutations, SegmentationQueries
 from schema.segments import SegmentMutations, SegmentQueries
 from schema.tasks import TaskMutations, TaskQueries, TaskSubscriptions
 from schema.timeline import EVENT_TYPES as TIMELINE_EVENT_TYPES
+from schema.user_admin import UserAdminMutations
 from schema.users import AuthMutations, UserQueries
 
 
@@ -46,6 +53,10 @@ class Query(
     TaskQueries,
     ClvQueries,
     CrmAnalyticsQueries,
+    ImportQueries,
+    ExportQueries,
+    ApiKeyQueries,
+    AuditLogQueries,
 ):
     pass
 
@@ -62,6 +73,10 @@ class Mutation(
     InteractionMutations,
     TaskMutations,
     ClvMutations,
+    ImportMutations,
+    ExportMutations,
+    UserAdminMutations,
+    ApiKeyMutations,
 ):
     pass
 
@@ -87,7 +102,12 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
         subscription=Subscription,
         scalar_overrides=SCALAR_OVERRIDES,
         types=TIMELINE_EVENT_TYPES,  # reached only through the TimelineEvent interface
-        extensions=[MaskUnexpectedErrors, lambda: AddValidationRules([NoNulInStrings])],
+        extensions=[
+            RequestLimits,
+            MaskUnexpectedErrors,
+            AuditMutations,  # every mutation call, refused ones too, into the audit log
+            lambda: AddValidationRules([NoNulInStrings]),
+        ],
         config=StrawberryConfig(**kwargs),
     )
 
