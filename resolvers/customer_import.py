@@ -74,7 +74,8 @@ def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
     if first is None or is_blank(first[1]):
         raise UnreadableFile("The first row must be the header row; it is empty")
     if isinstance(table, XlsxTable):
-        return first[1], -1  # workbooks are not read twice; progress counts as it goes
+        declared = table.declared_rows()  # an upper bound: blank rows are not counted later
+        return first[1], declared - 1 if declared else -1
     count = sum(1 for _, cells in rows if not is_blank(cells))
     return first[1], count
 
@@ -320,6 +321,8 @@ class ImportRun:
                     await next_batch  # the thread finishes its batch either way
             if shared is not None:
                 await shared.commit()
+        # The true count (a workbook's declared size may include blank rows).
+        await ctx.report(processed=self.processed, total=self.processed)
         return report
 
     async def _write_batch(

@@ -242,6 +242,12 @@ class XlsxTable:
         finally:
             book.close()
 
+    def declared_rows(self) -> int | None:
+        """The sheet's row count as its dimension records it (header included), if it
+        does: workbooks are not read twice just to count."""
+        with self._open() as sheet:
+            return sheet.max_row if isinstance(sheet.max_row, int) else None
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         with self._open() as sheet:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
