@@ -9,8 +9,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import re
-import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -23,7 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.exceptions import ConnectionRejectionError
 
 from app.access_guard import AccessGuards, ConnectionContext
@@ -33,6 +31,7 @@ from app.http_conformance import GraphQLOverHTTP
 from app.platform import Platform, create_platform
 from app.rate_limits import RateLimitMiddleware, TokenBuckets
 from app.request_limits import RequestLimitsMiddleware, api_limits, check_batch, within_time_limit
+from app.request_log import RequestIdMiddleware, count_request_statements, request_record
 from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from resolvers.actor import Actor
@@ -48,47 +47,6 @@ CSRF_HEADERS = ("x-csrf-protection", "apollo-require-preflight")
 CSRF_MESSAGE = (
     "Multipart requests must carry an X-CSRF-Protection (or Apollo-Require-Preflight) header"
 )
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-
-
-class RequestIdMiddleware:
-    """Gives every request an id (or keeps a sane incoming ``X-Request-ID``) and logs it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 0
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            if scope["type"] == "http":
-                logger.info(
-                    "%s %s %s",
-                    scope.get("method"),
-                    scope.get("path"),
-                    status,
-                    extra={
-                        "request_id": request_id,
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
 
 
 class CrmGraphQL(GraphQLOverHTTP):
@@ -151,12 +109,17 @@ class CrmGraphQL(GraphQLOverHTTP):
         token = bearer_token(request.headers.get("authorization"))
         is_websocket = request.scope["type"] == "websocket"
         make = functools.partial(ConnectionContext, websocket=request) if is_websocket else Context
-        return make(
+        context = make(
             services=self.services,
             actor=await self.services.authenticate(token),
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
             client_address=request.client.host if request.client else None,
         )
+        record = request_record(request.scope)
+        if record is not None and not is_websocket:  # back to the request log: who and what
+            record.user_id = context.actor.id if context.actor else None
+            context.operation_names = record.operation_names
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
         """Sign in with ``{"Authorization": "Bearer …"}`` in ``connection_init``."""
@@ -206,6 +169,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
     settings = settings or get_settings()
     platform = create_platform(settings)
     db = platform.db
+    count_request_statements(db.engine)
     graphql = CrmGraphQL(
         services=build_services(platform),
         graphql_ide="graphiql" if settings.explorer_enabled else None,

@@ -37,9 +37,13 @@ def segment_filter_conditions(
         conditions.append(_member_of_keys([VOLUME_TIER_KEYS[t] for t in volume_tiers]))
     if engagement_levels:
         score = CustomerEngagementScore
+        # Correlated to customers only: inside a query that also joins the scores table
+        # (categorisation's facts), auto-correlation would leave this EXISTS no FROM at all.
         conditions.append(
-            exists().where(
+            exists()
+            .where(
                 score.customer_id == Customer.id, score.level.in_(sorted(set(engagement_levels)))
             )
+            .correlate(Customer)
         )
     return conditions

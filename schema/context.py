@@ -204,6 +204,8 @@ class Context:
     request_id: str
     connection_params: dict[str, Any] | None = None
     client_address: str | None = None
+    operation_names: list[str | None] = field(default_factory=list)
+    """The operations run with this context, by name (None: anonymous), for the request log."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

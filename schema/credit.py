@@ -16,6 +16,7 @@ from resolvers import credit_limits as limits_domain
 from resolvers.credit import CreditLevel as DomainCreditLevel
 from resolvers.credit import credit_status
 from resolvers.credit_exposure import CREDIT_ALERTS_TOPIC
+from resolvers.errors import DomainError
 from resolvers.roles import Action, is_manager
 from resolvers.timeline_sources import TimelineKind
 from resolvers.timeline_summary import credit_alert_summary
@@ -23,7 +24,7 @@ from resolvers.users import active_user
 from schema.connections import Connection, connection, counted_by, page_size
 from schema.customers import CreditLimitChange, Customer, load_customer
 from schema.enums import CreditLevel
-from schema.errors import Unauthenticated, UserError
+from schema.errors import BadUserInput, Unauthenticated, UserError
 from schema.operations import acting_user, decode_id, read, write
 from schema.permissions import allowed
 from schema.timeline_event import TimelineEvent
@@ -164,10 +165,14 @@ class CreditQueries:
     async def credit_check(
         self, info: Info, customer_id: strawberry.ID, amount: Decimal
     ) -> CreditCheckResult | None:
+        try:
+            customer = decode_id(customer_id, field="customerId")
+        except DomainError as exc:  # an id of no possible record: bad input, like a missing one
+            raise BadUserInput(exc) from exc
         result = await read(
             info,
             alerts_domain.dry_run,
-            customer_id=decode_id(customer_id, field="customerId"),
+            customer_id=customer,
             amount=amount,
             thresholds=info.context.config.credit,
         )

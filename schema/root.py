@@ -24,6 +24,7 @@ from schema.input_safety import NoNulInStrings
 from schema.interactions import InteractionMutations
 from schema.jobs import JobQueries, JobSubscriptions
 from schema.limits import RequestLimits
+from schema.operation_names import RecordOperationNames
 from schema.price_quote import PriceQuoteQueries
 from schema.pricing import PricingMutations
 from schema.products import ProductQueries
@@ -106,6 +107,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
             RequestLimits,
             MaskUnexpectedErrors,
             AuditMutations,  # every mutation call, refused ones too, into the audit log
+            RecordOperationNames,  # for the request's log line
             lambda: AddValidationRules([NoNulInStrings]),
         ],
         config=StrawberryConfig(**kwargs),

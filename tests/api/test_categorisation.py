@@ -415,3 +415,12 @@ async def test_engagement_level_filter_reads_the_stored_score_before_any_categor
         await session.commit()
     listed = await client.data(LIST, {"filter": {"engagementLevels": ["HIGHLY_ENGAGED"]}})
     assert [e["node"]["name"] for e in listed["customers"]["edges"]] == ["Keen Buyer"]
+
+
+async def test_bulk_categorisation_takes_an_engagement_level_filter(api):
+    # found by tests/platform/test_schema_fuzzing.py: the filter's EXISTS lost its FROM
+    # inside the categorisation query, which joins the engagement scores too
+    client = await manager(api)
+    await fx.add_customer(api, "Never Met")
+    data = await client.data(BULK, {"filter": {"engagementLevels": ["HIGHLY_ENGAGED"]}})
+    assert data["bulkCategorizeCustomers"]["errors"] == []

@@ -170,6 +170,14 @@ async def test_a_min_level_below_warning_is_bad_user_input(viewer, min_level):
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
+@pytest.mark.parametrize("customer_id", ["", "not-a-number", "0", "999999"])
+async def test_a_credit_check_of_no_customer_is_bad_user_input(viewer, customer_id):
+    # "" and "not-a-number" were masked as internal errors (found by schema fuzzing)
+    client, _ = viewer
+    body = await client.post(CREDIT_CHECK, {"customerId": customer_id, "amount": "1.00"})
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
 async def test_alert_pages_follow_each_other_without_repeats_or_gaps(api, viewer):
     # given 23 customers in alert, several of them tied on utilisation
     client, owner = viewer

@@ -161,7 +161,7 @@ def _root_fields(*roots: str) -> dict[str, StrawberryField]:
 FIELDS = _root_fields("Query", "Mutation")
 """The fields the matrix below calls over HTTP."""
 SUBSCRIPTION_FIELDS = _root_fields("Subscription")
-"""Streamed over WebSocket, outside the HTTP matrix; they still must declare a permission."""
+"""Streamed over WebSocket: their matrix is tests/platform/test_subscription_roles.py."""
 CALLERS: list[Role | None] = [*Role, None]  # None: an anonymous caller
 
 
@@ -171,7 +171,7 @@ def allowed_roles(field_name: str) -> frozenset[Role] | None:
     ``SignedIn`` narrows nothing (any role); each ``allowed(Action.X)`` narrows to the
     roles ``PERMISSIONS`` grants for X.
     """
-    classes = FIELDS[field_name].permission_classes
+    classes = {**FIELDS, **SUBSCRIPTION_FIELDS}[field_name].permission_classes
     if not classes:
         return None
     roles = frozenset(Role)
