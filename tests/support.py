@@ -71,8 +71,15 @@ async def temporary_database(backend: str, tmp_dir: Path) -> AsyncIterator[str]:
 
 def settings_for(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
     """Test settings. Exports answer at once unless a test asks them to wait: the in-process
-    app runs no job worker that could finish one in the meantime."""
-    values: dict[str, Any] = {"login_max_delay_seconds": 0.2, "export_wait_seconds": 0}
+    app runs no job worker that could finish one in the meantime. Rate limits are off (the
+    whole suite is one client address, and user ids repeat after each wipe); their own
+    tests switch them on."""
+    values: dict[str, Any] = {
+        "login_max_delay_seconds": 0.2,
+        "export_wait_seconds": 0,
+        "rate_limit_user_per_minute": 0,
+        "rate_limit_address_per_minute": 0,
+    }
     return Settings(
         _env_file=None,
         environment="test",

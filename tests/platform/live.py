@@ -62,6 +62,9 @@ def server_env(database_url: str, data_dir: Path, port: int, **settings: str) ->
         "CRM_JOB_STALE_AFTER_SECONDS": "3",
         "CRM_SUBSCRIPTION_RECHECK_SECONDS": "0.5",
         "CRM_LOG_LEVEL": "WARNING",
+        # One loopback address for every test client: rate limits have their own tests.
+        "CRM_RATE_LIMIT_USER_PER_MINUTE": "0",
+        "CRM_RATE_LIMIT_ADDRESS_PER_MINUTE": "0",
     }
     env.update({f"CRM_{k.upper()}": v for k, v in settings.items()})
     return env

@@ -280,7 +280,9 @@ async def test_a_killed_process_job_is_failed_by_the_survivor_whose_own_job_fini
         pytest.skip("two server processes on one database: PostgreSQL")
     manager, _ = await make_user(db, Role.MANAGER)
     with live_server(database_url, tmp_path, job_workers="1") as survivor:
-        survivors_job = await queue_job(db, manager, "test-count", steps=30, pause=0.3)
+        # Long enough to outlive a second server's start, the kill and the stale sweep on a
+        # busy machine: the check below needs it still running when the doomed job fails.
+        survivors_job = await queue_job(db, manager, "test-count", steps=60, pause=0.3)
         await wait_for_job(db, survivors_job, {JobStatus.RUNNING})
         with live_server(database_url, tmp_path, job_workers="1") as victim:
             doomed = await queue_job(db, manager, "test-hang")
@@ -289,7 +291,7 @@ async def test_a_killed_process_job_is_failed_by_the_survivor_whose_own_job_fini
             victim.kill()
         failed = await wait_for_job(db, doomed, {JobStatus.FAILED}, within=20)
         mid_way = await job_row(db, survivors_job)
-        finished = await wait_for_job(db, survivors_job, {JobStatus.SUCCEEDED}, within=30)
+        finished = await wait_for_job(db, survivors_job, {JobStatus.SUCCEEDED}, within=60)
     assert "stopped responding" in failed.error_message
     assert mid_way.status is JobStatus.RUNNING  # never touched while it was alive
     assert finished.error_message is None
