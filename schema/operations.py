@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
 from strawberry.types import Info
 
 from resolvers.actor import Actor
@@ -51,11 +52,30 @@ async def read(info: Info, fn: Callable[..., Awaitable[T]], /, **kwargs: Any) ->
 async def write(
     info: Info, fn: Callable[..., Awaitable[T]], /, **kwargs: Any
 ) -> tuple[T | None, list[UserError]]:
-    async with info.context.db.write_session() as session:
-        try:
-            result = await fn(session, **kwargs)
-            await session.commit()
-        except DomainError as exc:
-            await session.rollback()
-            return None, user_errors(exc)
-    return result, []
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        async with info.context.db.write_session() as session:
+            try:
+                result = await fn(session, **kwargs)
+                await session.commit()
+            except DomainError as exc:
+                await session.rollback()
+                return None, user_errors(exc)
+            except DBAPIError as exc:
+                if attempt == WRITE_ATTEMPTS or not is_transient_conflict(exc):
+                    raise
+                await session.rollback()
+                continue
+        return result, []
+    raise AssertionError("unreachable")
+
+
+# PostgreSQL aborts one of two transactions that wait for each other (deadlock_detected) or
+# that cannot be serialised (serialization_failure); nothing of it was written, and the
+# documented remedy is to run it again. Seen under load when a unit of work (order number
+# counter, score upserts) meets the periodic all-customer score refresh.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+WRITE_ATTEMPTS = 3
+
+
+def is_transient_conflict(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
