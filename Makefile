@@ -17,8 +17,9 @@ install: $(STAMP)
 run: install
 	$(BIN)/crm serve --demo
 
+# Two workers; tests of one module share a worker (module-scoped live servers start once).
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .
