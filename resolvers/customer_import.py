@@ -49,6 +49,7 @@ from resolvers.import_files import (
     is_blank,
     open_table,
 )
+from resolvers.import_known_keys import KnownKeys
 from resolvers.import_options import DuplicatePolicy, ErrorPolicy, ImportOptions
 from resolvers.import_rows import (
     API_FIELDS,
@@ -256,6 +257,7 @@ class ImportRun:
         async with ctx.read_session() as session:
             owners = await _owners(session)
             self.actor_id = await _actor_of(session, ctx.job_id)
+            self.known = await KnownKeys.load(session)
         config = ctx.config
         self.rules = RowRules(
             mapping=self.mapping,
@@ -313,6 +315,7 @@ class ImportRun:
             mapping=self.mapping,
             now=utcnow(),
             write=write,
+            known=self.known,
         )
         # The next batch is read and validated while this one is written. A large file is
         # validated in a helper process, so validation (pure Python) and the writes (the

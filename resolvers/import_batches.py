@@ -42,6 +42,7 @@ from models import (
 )
 from models.enums import CustomerStatus, ImportAction
 from resolvers.customer_columns import HEADERS, CustomerColumn
+from resolvers.import_known_keys import KnownKeys
 from resolvers.import_options import MATCH_COLUMNS, DuplicatePolicy, ImportOptions
 from resolvers.import_rows import API_FIELDS, ColumnMapping, ParsedRow, RowError
 from resolvers.numbering import CUSTOMER, reserve_numbers
@@ -112,6 +113,7 @@ class ImportContext:
     mapping: ColumnMapping
     now: dt.datetime
     write: bool
+    known: KnownKeys | None = None
 
 
 def _json_value(value: Any) -> Any:
@@ -195,11 +197,17 @@ class Batch:
             code=code,
         )
 
-    async def _existing(self, rows: Sequence[ParsedRow]) -> dict[str, dict[Any, Any]]:
-        """Existing customers by each unique key, for the keys these rows carry."""
+    async def _existing(
+        self, rows: Sequence[ParsedRow], *, trust_snapshot: bool
+    ) -> dict[str, dict[Any, Any]]:
+        """Existing customers by each unique key, for the keys these rows carry; the first
+        round skips values the import's snapshot of known keys rules out."""
         probes = []
+        known = self.context.known if trust_snapshot else None
         for key in KEY_COLUMNS:
             wanted = sorted({r.values[key] for r in rows if r.values.get(key)})
+            if known is not None:
+                wanted = known.may_exist(key, wanted)
             if not wanted:
                 continue
             if self._dialect == "postgresql":
@@ -236,10 +244,10 @@ class Batch:
 
     async def run(self, rows: Sequence[ParsedRow]) -> BatchOutcome:
         pending = list(rows)
-        for _ in range(MAX_ROUNDS):
+        for attempt in range(MAX_ROUNDS):
             if not pending:
                 break
-            pending = await self._round(pending)
+            pending = await self._round(pending, trust_snapshot=attempt == 0)
         for parsed in pending:
             self.fail(
                 parsed,
@@ -256,10 +264,10 @@ class Batch:
             )
         return self.outcome
 
-    async def _round(self, rows: list[ParsedRow]) -> list[ParsedRow]:
+    async def _round(self, rows: list[ParsedRow], *, trust_snapshot: bool) -> list[ParsedRow]:
         """Decide every row; write what is decided; return rows that lost a race."""
         options = self.context.options
-        existing = await self._existing(rows)
+        existing = await self._existing(rows, trust_snapshot=trust_snapshot)
         creates: list[ParsedRow] = []
         updates: list[tuple[ParsedRow, Any]] = []
         for parsed in rows:

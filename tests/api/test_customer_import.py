@@ -3,9 +3,11 @@ updated, skipped and refused, and how each refusal is reported."""
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import select
 
 from models import CreditLimitHistory, Customer
+from resolvers.import_known_keys import KnownKeys
 from tests.api.import_support import row_errors, run_import
 
 HEADER = "Customer Name,Business Type,Code,Email,Mobile,GSTIN,State,Credit Limit\n"
@@ -52,3 +54,25 @@ async def test_a_bad_row_is_reported_with_its_spreadsheet_row_and_column(api):
     job = await run_import(api, content)
     assert (job["createdCount"], job["failedCount"]) == (1, 1)
     assert [(e["row"], e["column"], e["field"]) for e in row_errors(job)] == [(3, "Email", "email")]
+
+
+async def test_a_customer_missing_from_the_imports_snapshot_of_keys_is_still_matched(
+    api, monkeypatch
+):
+    # given a customer the import's snapshot of known keys does not know (as if created
+    # by someone else after the import started)
+    await run_import(api, (HEADER + "Acme Tools,Enterprise,ACM-1,,,,,\n").encode())
+
+    async def empty_snapshot(session):
+        return KnownKeys(np.empty(0, dtype=np.int64))
+
+    monkeypatch.setattr(KnownKeys, "load", staticmethod(empty_snapshot))
+    # when the same code is imported in UPDATE mode
+    job = await run_import(
+        api,
+        (HEADER + "Acme Tools Pvt,Enterprise,ACM-1,,,,,\n").encode(),
+        options={"onDuplicate": "UPDATE"},
+    )
+    # then the insert's conflict sends the row to a real lookup: matched, not duplicated
+    assert (job["createdCount"], job["updatedCount"], job["failedCount"]) == (0, 1, 0)
+    assert [c.name for c in (await _customers(api)).values()] == ["Acme Tools Pvt"]
