@@ -130,12 +130,18 @@ class ErrorReport:
     """The failed rows in their original columns plus an ``error`` column, in the input's
     format, written as failures arrive; fixable and re-importable as it is."""
 
-    def __init__(self, ctx: JobContext, mapping: ColumnMapping, shape: Any, options: ImportOptions):
+    def __init__(
+        self,
+        ctx: JobContext,
+        mapping: ColumnMapping,
+        table: CsvTable | XlsxTable,
+        options: ImportOptions,
+    ):
         self.ctx = ctx
         self.headers = [*mapping.headers, "error"]
-        self.format = shape
+        self.workbook = isinstance(table, XlsxTable)
         self.options = options
-        self.delimiter = getattr(shape, "delimiter", None) or ","
+        self.delimiter = table.delimiter or ","
         self._stack = contextlib.ExitStack()
         self._out: Any = None
         self._stored: list[Any] = []
@@ -170,7 +176,7 @@ class ErrorReport:
         self._rows.clear()
 
     async def flush(self) -> None:
-        if self._rows and isinstance(self.format, CsvTable):
+        if self._rows and not self.workbook:
             await self.ctx.in_thread(self._write_csv)
 
     def _write_xlsx(self) -> None:
@@ -198,7 +204,7 @@ class ErrorReport:
     async def close(self) -> dict[str, Any]:
         """The job result's file fields, or nothing when no row failed."""
         try:
-            if self.count and isinstance(self.format, XlsxTable):
+            if self.count and self.workbook:
                 await self.ctx.in_thread(self._write_xlsx)
             else:
                 await self.flush()
@@ -209,7 +215,7 @@ class ErrorReport:
         if not self._stored:
             return {}
         stem = Path(self.options.filename).stem or "customers"
-        suffix = ".xlsx" if isinstance(self.format, XlsxTable) else ".csv"
+        suffix = ".xlsx" if self.workbook else ".csv"
         return {
             "output_file_key": self._stored[0].key,
             "filename": f"{stem}-errors{suffix}",
