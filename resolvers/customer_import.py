@@ -66,7 +66,9 @@ from resolvers.ports import JobContext
 from resolvers.spreadsheet_safety import neutralise, unneutralise
 
 JOB_KIND = "customer-import"
-REPORT_TTL = dt.timedelta(days=7)
+# How long an error report stays downloadable when the job does not say (the API passes
+# the download-link lifetime from settings, as exports do).
+REPORT_TTL = dt.timedelta(hours=1)
 PROCESS_FROM_ROWS = 5000
 PROCESS_FROM_BYTES = 256 * 1024  # about 2,000 rows: worth starting the helper early
 
@@ -140,6 +142,8 @@ class ErrorReport:
         self.ctx = ctx
         self.headers = [*mapping.headers, "error"]
         self.workbook = isinstance(table, XlsxTable)
+        ttl = ctx.options.get("fileTtlSeconds")
+        self._ttl = dt.timedelta(seconds=ttl) if ttl else REPORT_TTL
         self.options = options
         self.delimiter = table.delimiter or ","
         self._stack = contextlib.ExitStack()
@@ -219,7 +223,7 @@ class ErrorReport:
         return {
             "output_file_key": self._stored[0].key,
             "filename": f"{stem}-errors{suffix}",
-            "expires_at": (utcnow() + REPORT_TTL).isoformat(),
+            "expires_at": (utcnow() + self._ttl).isoformat(),
         }
 
 

@@ -135,7 +135,7 @@ async def _check_owner(session: AsyncSession, owner_id: int | None) -> None:
         raise NotFound("No active user with this id", field="ownerId")
 
 
-def _refresh_search_text(customer: Customer) -> None:
+def refresh_search_text(customer: Customer) -> None:
     customer.search_text = customer_search_text(
         name=customer.name,
         code=customer.code,
@@ -145,7 +145,7 @@ def _refresh_search_text(customer: Customer) -> None:
     )
 
 
-async def _replace_tags(session: AsyncSession, customer_id: int, tags: list[str]) -> None:
+async def replace_tags(session: AsyncSession, customer_id: int, tags: list[str]) -> None:
     await session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id))
     if tags:
         await session.execute(
@@ -184,10 +184,10 @@ async def create_customer(
         values["code"] = await next_number(session, CUSTOMER)
     now = utcnow()
     customer = Customer(**values, version=1, created_at=now, updated_at=now)
-    _refresh_search_text(customer)
+    refresh_search_text(customer)
     session.add(customer)
     await _flush_or_conflict(session)
-    await _replace_tags(session, customer.id, tags)
+    await replace_tags(session, customer.id, tags)
     await categorize_customer(session, customer_id=customer.id, config=config)
     return customer
 
@@ -224,11 +224,11 @@ async def update_customer(
     tags = values.pop("tags", None)
     for key, value in values.items():
         setattr(customer, key, value)
-    _refresh_search_text(customer)
+    refresh_search_text(customer)
     customer.version += 1
     customer.updated_at = utcnow()
     await _flush_or_conflict(session)
     if tags is not None:
-        await _replace_tags(session, customer.id, tags)
+        await replace_tags(session, customer.id, tags)
     await categorize_customer(session, customer_id=customer.id, config=config)
     return customer

@@ -157,5 +157,5 @@ class ImportOptions:
                 else None
             ),
             reverse_neutralisation=data.get("reverseNeutralisation", True),
-            extra={"batchRows": data["batchRows"]} if data.get("batchRows") else {},
+            extra={k: data[k] for k in ("batchRows", "fileTtlSeconds") if data.get(k)},
         )

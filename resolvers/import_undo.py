@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, select, true
+from sqlalchemy import delete, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +24,6 @@ from models import (
     Customer,
     CustomerImportChange,
     CustomerInteraction,
-    CustomerTag,
     FollowUpTask,
     Job,
     Order,
@@ -35,10 +34,11 @@ from models.enums import BusinessType, CustomerStatus, ImportAction, JobStatus
 from resolvers.actor import Actor
 from resolvers.categorisation import categorize_customers
 from resolvers.config import DomainConfig
+from resolvers.credit_limits import record_limit_change
 from resolvers.customer_import import JOB_KIND
+from resolvers.customers import refresh_search_text, replace_tags
 from resolvers.errors import Conflict, NotAllowed, NotFound
 from resolvers.roles import Action, is_allowed
-from resolvers.search import customer_search_text
 
 # Documents that make a customer part of later work, with the column saying when.
 _DOCUMENTS = (
@@ -208,38 +208,30 @@ async def undo_import(
 
 
 async def _restore(session: AsyncSession, change: Any, *, job_id: int, actor: Actor) -> None:
+    """Put back the columns (and tags) the import changed; a changed credit limit goes
+    through the audited credit path, like any other limit change."""
     before = dict(change.before or {})
     tags = before.pop("tags", None)
     values = {column: _restored_value(column, value) for column, value in before.items()}
     customer = await session.get(Customer, change.customer_id, populate_existing=True)
     assert customer is not None
-    if "credit_limit" in values and values["credit_limit"] != customer.credit_limit:
-        await session.execute(
-            insert(CreditLimitHistory).values(
-                customer_id=customer.id,
-                old_limit=customer.credit_limit,
-                new_limit=values["credit_limit"],
-                reason=f"undo import {job_id}",
-                changed_by_id=actor.id,
-                changed_at=utcnow(),
-            )
+    limit = values.pop("credit_limit", customer.credit_limit)
+    if limit != customer.credit_limit:
+        # Sets the limit, moves the version on and appends the history row.
+        await record_limit_change(
+            session,
+            customer=customer,
+            new_limit=limit,
+            reason=f"undo import {job_id}",
+            actor_id=actor.id,
         )
+    else:
+        customer.version += 1
+        customer.updated_at = utcnow()
     for column, value in values.items():
         setattr(customer, column, value)
-    customer.search_text = customer_search_text(
-        name=customer.name,
-        code=customer.code,
-        email=customer.email,
-        phone=customer.phone,
-        tax_id=customer.tax_id,
-    )
-    customer.version += 1
-    customer.updated_at = utcnow()
+    refresh_search_text(customer)
     customer.import_job_id = None
     if tags is not None:
-        await session.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer.id))
-        if tags:
-            await session.execute(
-                insert(CustomerTag), [{"customer_id": customer.id, "tag": t} for t in tags]
-            )
+        await replace_tags(session, customer.id, tags)
     await session.flush()

@@ -274,7 +274,12 @@ class UndoImportPayload:
 
 
 def _options(
-    file_key: str, filename: str, given: CustomerImportOptions | None, *, batch_rows: int
+    file_key: str,
+    filename: str,
+    given: CustomerImportOptions | None,
+    *,
+    batch_rows: int,
+    file_ttl: dt.timedelta,
 ) -> ImportOptions:
     given = given or CustomerImportOptions()
     return ImportOptions(
@@ -293,7 +298,7 @@ def _options(
         date_formats=list(given.date_formats),
         default_business_type=given.default_business_type,
         reverse_neutralisation=given.reverse_formula_neutralisation,
-        extra={"batchRows": batch_rows},
+        extra={"batchRows": batch_rows, "fileTtlSeconds": file_ttl.total_seconds()},
     )
 
 
@@ -351,6 +356,7 @@ class ImportMutations:
                 stored.name,
                 options,
                 batch_rows=info.context.config.import_batch_rows,
+                file_ttl=info.context.services.link_ttl,
             )
         except DomainError as exc:
             await files.delete(stored.storage_key)
