@@ -33,4 +33,4 @@ schema: install
 	$(BIN)/crm export-schema
 
 bench: install
-	$(BIN)/python scripts/bench $(ARGS)
+	scripts/bench $(ARGS)

@@ -22,8 +22,10 @@ in at most one segment of each); CUSTOM segments may overlap.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,6 +239,39 @@ async def categorize_customers(
     count = select(func.count()).select_from(Customer)
     processed = await session.scalar(count.where(scope) if scope is not None else count)
     return CategorisationResult(processed=int(processed or 0), added=added, removed=removed)
+
+
+async def categorize_in_parts(
+    new_session: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    *,
+    conditions: Sequence[ColumnElement[bool]],
+    parts: int,
+    config: DomainConfig | None = None,
+) -> None:
+    """``categorize_customers`` for the customers ``conditions`` select, split by id into
+    ``parts`` that run at the same time, each on its own connection, and commit.
+
+    One pass over a large set is a handful of statements that one server process runs
+    one after the other, mostly inserting memberships; split by customer, the same
+    statements keep several cores busy. The parts touch disjoint customers, so they
+    cannot wait on each other; the segments they all need are created first, in a
+    transaction of their own, so no two parts race to create the same one.
+    """
+    async with new_session() as session:
+        await ensure_default_segments(session)
+        await ensure_location_segments(session, customer_scope=and_(*conditions))
+        await session.commit()
+
+    async def part(number: int) -> None:
+        async with new_session() as session:
+            await categorize_customers(
+                session, conditions=[*conditions, Customer.id % parts == number], config=config
+            )
+            await session.commit()
+
+    async with asyncio.TaskGroup() as group:
+        for number in range(parts):
+            group.create_task(part(number))
 
 
 async def categorize_customer(

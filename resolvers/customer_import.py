@@ -15,6 +15,7 @@ single failed row is then written, in one transaction.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import csv
 import datetime as dt
@@ -31,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Customer, ImportRowError, Job, User
 from models.base import utcnow
-from resolvers.categorisation import categorize_customers
+from resolvers.categorisation import categorize_customers, categorize_in_parts
 from resolvers.customer_columns import HEADERS
 from resolvers.import_batches import (
     KEY_COLUMNS,
@@ -71,6 +72,9 @@ JOB_KIND = "customer-import"
 REPORT_TTL = dt.timedelta(hours=1)
 PROCESS_FROM_ROWS = 5000
 PROCESS_FROM_BYTES = 256 * 1024  # about 2,000 rows: worth starting the helper early
+# Below this many created or updated customers, a second connection is not worth it.
+PARALLEL_CATEGORISATION_FROM = 5000
+CONCURRENT_BATCHES = 2  # PostgreSQL: batch transactions written at the same time
 
 
 def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
@@ -268,6 +272,7 @@ class ImportRun:
             owners = await _owners(session)
             self.actor_id = await _actor_of(session, ctx.job_id)
             self.known = await KnownKeys.load(session)
+            self.dialect = session.get_bind().dialect.name
         config = ctx.config
         self.rules = RowRules(
             mapping=self.mapping,
@@ -341,6 +346,33 @@ class ImportRun:
                 return rebuild(records, verdicts)
             return await ctx.in_thread(validate_records, self.rules, records)
 
+        async def write_alone(parsed: list[ParsedRow]) -> BatchOutcome:
+            async with ctx.write_session() as session:
+                outcome = await self._write_batch(session, context, parsed)
+                await session.commit()
+            return outcome
+
+        async def settle(parsed: list[ParsedRow], outcome: BatchOutcome, *, progress: bool) -> None:
+            self.counts.add(outcome.counts)
+            report.add(outcome.failed_rows)
+            await report.flush()
+            self.processed += len(parsed)
+            if progress:
+                await ctx.report(
+                    processed=self.processed,
+                    total=self.total if self.total >= 0 else None,
+                    progress=None if self.total >= 0 else 0.0,
+                )
+
+        # Batches in their own transactions may be written two at a time on PostgreSQL:
+        # the server then works on two cores. They never contend for a row: a key seen
+        # twice in the file fails its second row before either is written, and rows
+        # matching existing customers are locked in id order. Outcomes are taken in file
+        # order, so counts, the error report and progress read as if written one by one.
+        writers = 1 if one_transaction or self.dialect != "postgresql" else CONCURRENT_BATCHES
+        in_flight: collections.deque[tuple[list[ParsedRow], asyncio.Task[BatchOutcome]]] = (
+            collections.deque()
+        )
         next_batch = asyncio.ensure_future(parse())
         async with contextlib.AsyncExitStack() as stack:
             shared = (
@@ -351,26 +383,24 @@ class ImportRun:
                     next_batch = asyncio.ensure_future(parse())
                     parsed = self._check_in_file(seen, parsed)
                     if shared is not None:
-                        outcome = await self._write_batch(shared, context, parsed)
-                    else:
-                        async with ctx.write_session() as session:
-                            outcome = await self._write_batch(session, context, parsed)
-                            await session.commit()
-                    self.counts.add(outcome.counts)
-                    report.add(outcome.failed_rows)
-                    await report.flush()
-                    self.processed += len(parsed)
-                    if shared is None:
                         # (Inside one open transaction that holds locks on the job row,
                         # a progress write from another connection would wait forever.)
-                        await ctx.report(
-                            processed=self.processed,
-                            total=self.total if self.total >= 0 else None,
-                            progress=None if self.total >= 0 else 0.0,
-                        )
+                        outcome = await self._write_batch(shared, context, parsed)
+                        await settle(parsed, outcome, progress=False)
+                        continue
+                    in_flight.append((parsed, asyncio.ensure_future(write_alone(parsed))))
+                    if len(in_flight) >= writers:
+                        oldest, task = in_flight.popleft()
+                        await settle(oldest, await task, progress=True)
+                while in_flight:
+                    oldest, task = in_flight.popleft()
+                    await settle(oldest, await task, progress=True)
             finally:
                 with contextlib.suppress(Exception):
                     await next_batch  # the thread finishes its batch either way
+                for _, task in in_flight:
+                    with contextlib.suppress(Exception):
+                        await task  # a batch already sent commits or rolls back whole
             if shared is not None:
                 await shared.commit()
         # The true count (a workbook's declared size may include blank rows).
@@ -389,13 +419,22 @@ class ImportRun:
         return outcome
 
     async def categorise(self) -> None:
+        """One set-based pass over the job's customers; a large job's pass runs in two
+        halves at once on PostgreSQL (SQLite has one writer)."""
+        scope = [Customer.import_job_id == self.ctx.job_id]
+        touched = self.counts.created + self.counts.updated
         async with self.ctx.write_session() as session:
-            await categorize_customers(
-                session,
-                conditions=[Customer.import_job_id == self.ctx.job_id],
-                config=self.ctx.config,
+            parallel = (
+                session.get_bind().dialect.name == "postgresql"
+                and touched >= PARALLEL_CATEGORISATION_FROM
             )
-            await session.commit()
+            if not parallel:
+                await categorize_customers(session, conditions=scope, config=self.ctx.config)
+                await session.commit()
+                return
+        await categorize_in_parts(
+            self.ctx.write_session, conditions=scope, parts=2, config=self.ctx.config
+        )
 
     async def clear_row_errors(self) -> None:
         async with self.ctx.write_session() as session:

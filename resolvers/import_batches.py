@@ -10,7 +10,6 @@ again against what now exists — never a duplicate, whatever the timing.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,13 +23,10 @@ from sqlalchemy import (
     bindparam,
     delete,
     insert,
-    literal,
     or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -41,6 +37,7 @@ from models import (
     ImportRowError,
 )
 from models.enums import CustomerStatus, ImportAction
+from resolvers.bulk_insert import insert_rows
 from resolvers.customer_columns import HEADERS, CustomerColumn
 from resolvers.import_known_keys import KnownKeys
 from resolvers.import_options import MATCH_COLUMNS, DuplicatePolicy, ImportOptions
@@ -134,44 +131,30 @@ def _same(key: str, current: Any, wanted: Any) -> bool:
     return current == wanted
 
 
-# PostgreSQL: one statement per batch, each column one array parameter, unnested by the
-# server. Binding 2,000 rows × 20 columns as separate placeholders costs several times
-# more (in Python and in the protocol) than the insert itself.
-_ARRAY_COLUMNS = {
-    "code": "varchar[]",
-    "name": "varchar[]",
-    "business_type": "varchar[]",
-    "status": "varchar[]",
-    "email": "varchar[]",
-    "phone": "varchar[]",
-    "tax_id": "varchar[]",
-    "address_line1": "varchar[]",
-    "address_line2": "varchar[]",
-    "city": "varchar[]",
-    "state": "varchar[]",
-    "postal_code": "varchar[]",
-    "country": "varchar[]",
-    "owner_id": "integer[]",
-    "credit_limit": "numeric[]",
-    "search_text": "varchar[]",
-    "created_at": "timestamptz[]",
-    "updated_at": "timestamptz[]",
-    "import_job_id": "integer[]",
-}
-_UNNEST_INSERT = text(
-    "INSERT INTO customers ("
-    + ", ".join(_ARRAY_COLUMNS)
-    + ", credit_outstanding, version) SELECT *, 0, 1 FROM unnest("
-    + ", ".join(f"CAST(:{name} AS {kind})" for name, kind in _ARRAY_COLUMNS.items())
-    + ") ON CONFLICT DO NOTHING RETURNING id, code"
+# The columns a new customer is written with, in one statement per batch.
+_CREATE_COLUMNS = (
+    "code",
+    "name",
+    "business_type",
+    "status",
+    "email",
+    "phone",
+    "tax_id",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "owner_id",
+    "credit_limit",
+    "credit_outstanding",
+    "search_text",
+    "version",
+    "created_at",
+    "updated_at",
+    "import_job_id",
 )
-
-
-def _as_arrays(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    def plain(value: Any) -> Any:
-        return value.value if isinstance(value, enum.Enum) else value
-
-    return {name: [plain(row[name]) for row in rows] for name in _ARRAY_COLUMNS}
 
 
 class Batch:
@@ -222,7 +205,8 @@ class Batch:
             return found
         query = select(*CUSTOMERS.c).where(or_(*probes))
         if self.context.write and self._dialect == "postgresql":
-            query = query.with_for_update()
+            # In id order, so two batches written at once cannot deadlock on them.
+            query = query.order_by(CUSTOMERS.c.id).with_for_update()
         for row in (await self.session.execute(query)).mappings():
             for key in KEY_COLUMNS:
                 if row[key] is not None:
@@ -449,9 +433,11 @@ class Batch:
             await self.session.execute(insert(table), rows)
 
     async def _insert_tags(self, tag_rows: list[tuple[int, list[str]]]) -> None:
-        await self._insert(
+        await insert_rows(
+            self.session,
             CustomerTag.__table__,
-            [{"customer_id": cid, "tag": tag} for cid, tags in tag_rows for tag in tags],
+            ("customer_id", "tag"),
+            [(cid, tag) for cid, tags in tag_rows for tag in tags],
         )
 
     def _new_customer(self, parsed: ParsedRow, code: str) -> dict[str, Any]:
@@ -491,68 +477,58 @@ class Batch:
         without_code = [p for p in creates if not p.values.get("code")]
         numbers = iter(await reserve_numbers(self.session, CUSTOMER, len(without_code)))
         codes = {id(p): p.values.get("code") or next(numbers) for p in creates}
-        rows = [self._new_customer(p, codes[id(p)]) for p in creates]
-        if self._dialect == "postgresql":
-            result = await self.session.execute(_UNNEST_INSERT, _as_arrays(rows))
-        else:
-            statement = (
-                sqlite_insert(CUSTOMERS)
-                .on_conflict_do_nothing()
-                .returning(CUSTOMERS.c.id, CUSTOMERS.c.code)
-            )
-            result = await self.session.execute(statement, rows)
-        created = {code: customer_id for customer_id, code in result.all()}
+        rows = {codes[id(p)]: self._new_customer(p, codes[id(p)]) for p in creates}
+        inserted = await insert_rows(
+            self.session,
+            CUSTOMERS,
+            _CREATE_COLUMNS,
+            [tuple(row[c] for c in _CREATE_COLUMNS) for row in rows.values()],
+            skip_conflicts=True,
+            returning=("id", "code"),
+        )
+        created = {code: customer_id for customer_id, code in inserted}
         lost: list[ParsedRow] = []
         tag_rows: list[tuple[int, list[str]]] = []
-        new_ids: list[int] = []
+        new: list[tuple[int, Any]] = []
         for parsed in creates:
-            customer_id = created.get(codes[id(parsed)])
+            code = codes[id(parsed)]
+            customer_id = created.get(code)
             if customer_id is None:
                 lost.append(parsed)
                 continue
-            new_ids.append(customer_id)
+            new.append((customer_id, rows[code]["credit_limit"]))
             if parsed.values.get("tags"):
                 tag_rows.append((customer_id, parsed.values["tags"]))
-        self.outcome.counts.created += len(new_ids)
+        self.outcome.counts.created += len(new)
         await self._insert_tags(tag_rows)
-        await self._record_creations(new_ids)
+        await self._record_creations(new)
         return lost
 
-    async def _record_creations(self, customer_ids: list[int]) -> None:
-        """The credit history and undo records of new customers, set-based from the rows
-        just inserted (two statements, however many customers)."""
-        if not customer_ids:
-            return
-        new = (
-            select(CUSTOMERS.c.id, CUSTOMERS.c.credit_limit)
-            .where(CUSTOMERS.c.id.in_(customer_ids))
-            .subquery()
+    async def _record_creations(self, new: list[tuple[int, Any]]) -> None:
+        """The credit history and undo records of new customers (id, credit limit)."""
+        context = self.context
+        await insert_rows(
+            self.session,
+            CreditLimitHistory.__table__,
+            ("customer_id", "old_limit", "new_limit", "reason", "changed_by_id", "changed_at"),
+            [
+                (
+                    customer_id,
+                    None,
+                    limit,
+                    f"import {context.job_id}",
+                    context.actor_id,
+                    context.now,
+                )
+                for customer_id, limit in new
+                if limit is not None
+            ],
         )
-        history = CreditLimitHistory.__table__
-        await self.session.execute(
-            insert(history).from_select(
-                ["customer_id", "old_limit", "new_limit", "reason", "changed_by_id", "changed_at"],
-                select(
-                    new.c.id,
-                    literal(None, history.c.old_limit.type),
-                    new.c.credit_limit,
-                    literal(f"import {self.context.job_id}", history.c.reason.type),
-                    literal(self.context.actor_id, history.c.changed_by_id.type),
-                    literal(self.context.now, history.c.changed_at.type),
-                ).where(new.c.credit_limit.is_not(None)),
-            )
-        )
-        changes = CustomerImportChange.__table__
-        await self.session.execute(
-            insert(changes).from_select(
-                ["job_id", "customer_id", "action", "version_after"],
-                select(
-                    literal(self.context.job_id, changes.c.job_id.type),
-                    new.c.id,
-                    literal(ImportAction.CREATED, changes.c.action.type),
-                    literal(1, changes.c.version_after.type),
-                ),
-            )
+        await insert_rows(
+            self.session,
+            CustomerImportChange.__table__,
+            ("job_id", "customer_id", "action", "version_after"),
+            [(context.job_id, customer_id, ImportAction.CREATED, 1) for customer_id, _ in new],
         )
 
 

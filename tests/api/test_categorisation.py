@@ -7,8 +7,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models import CustomerSegmentMembership
+from models import Customer, CustomerSegment, CustomerSegmentMembership
 from models.enums import BusinessType, MembershipSource, Role
+from resolvers.categorisation import categorize_customers, categorize_in_parts
 from tests.api import segment_fixtures as fx
 from tests.contract_checks.operations import operation
 from tests.support import StatementCounter
@@ -355,6 +356,45 @@ async def test_bulk_run_sends_the_same_statements_for_5_and_50_customers(api):
     # then both runs (each adding every new customer's memberships) cost the same
     assert small == large
     assert large <= 16
+
+
+async def _segment_keys(api, customer_ids: list[int]) -> list[set[str]]:
+    M, S = CustomerSegmentMembership, CustomerSegment
+    async with api.db.read_session() as session:
+        rows = (
+            await session.execute(
+                select(M.customer_id, S.key)
+                .join(S, S.id == M.segment_id)
+                .where(M.customer_id.in_(customer_ids))
+            )
+        ).all()
+    return [{key for cid, key in rows if cid == customer_id} for customer_id in customer_ids]
+
+
+async def test_a_pass_split_into_parts_places_customers_as_one_pass_does(api):
+    # given two identical sets of uncategorised customers, across business types and states
+    # (one state without a location segment yet)
+    kinds = [
+        (BusinessType.ENTERPRISE, "Goa"),
+        (BusinessType.SMALL_BUSINESS, "Kerala"),
+        (BusinessType.GOVERNMENT, "Mizoram"),
+        (BusinessType.INDIVIDUAL, None),
+        (BusinessType.SMALL_BUSINESS, "Goa"),
+    ]
+    split = [await fx.add_customer(api, f"Split {n}", business_type=b, state=s)
+             for n, (b, s) in enumerate(kinds)]  # fmt: skip
+    single = [await fx.add_customer(api, f"Single {n}", business_type=b, state=s)
+              for n, (b, s) in enumerate(kinds)]  # fmt: skip
+    # when one set is categorised in three parts at once and the other in one pass
+    await categorize_in_parts(api.db.write_session, conditions=[Customer.id.in_(split)], parts=3)
+    async with api.db.write_session() as session:
+        await categorize_customers(session, conditions=[Customer.id.in_(single)])
+        await session.commit()
+    # then every customer is in the same segments as its twin
+    placed = await _segment_keys(api, split)
+    assert placed == await _segment_keys(api, single)
+    assert all(len(keys) >= 3 for keys in placed)
+    assert "location:mizoram" in placed[2]
 
 
 # The customer list filters

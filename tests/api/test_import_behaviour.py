@@ -803,6 +803,42 @@ async def test_row_numbers_and_in_file_duplicates_hold_across_write_batches(api)
     assert job["totalRows"] == 2052
 
 
+async def test_small_batches_written_side_by_side_keep_file_order(api, monkeypatch):
+    # given write batches of three rows (PostgreSQL writes two batches at once), customers
+    # to update in different batches and failing rows spread across the file
+    monkeypatch.setattr(
+        Context,
+        "config",
+        property(lambda self: replace(self.services.config, import_batch_rows=3)),
+    )
+    await add_customer(api, "SS-5", "Old Five")
+    await add_customer(api, "SS-11", "Old Eleven")
+    await add_customer(api, "OTHER-1", "Other", email="taken@side.in")
+    rows = [f"Side {i},SME,SS-{i},,,,,," for i in range(1, 19)]
+    rows[2] = "Side 3,SME,SS-3,bad@,,,,,"  # row 4: invalid email
+    rows[7] = "Side 8,SME,SS-8,taken@side.in,,,,,"  # row 9: another customer's email
+    rows[12] = "Side 13,SME,ss-1,,,,,,"  # row 14: the code of row 2 again
+    token = await manager_token(api)
+    # when the file is imported in UPDATE mode, matching by code
+    options = {"onDuplicate": "UPDATE", "matchOn": ["CODE"]}
+    job = await run_import_details(api, csv_bytes(*rows), token=token, options=options)
+    # then counts, errors and the error report follow the file, whatever finished first
+    assert counts(job) == (13, 2, 0, 0, 3), row_errors(job)
+    assert errors_of(job) == [
+        (4, "Email", "email", "VALIDATION_ERROR"),
+        (9, "Email", "email", "DUPLICATE"),
+        (14, "Code", "code", "DUPLICATE_IN_FILE"),
+    ]
+    report = await download(api, job["errorReportUrl"])
+    reported = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))[1:]
+    assert [r[2] for r in reported] == ["SS-3", "SS-8", "ss-1"]
+    found = await customers(api)
+    assert (found["SS-5"].name, found["SS-11"].name) == ("Side 5", "Side 11")
+    assert "SS-3" not in found and "SS-8" not in found
+    assert len([c for c in found if c.startswith("SS-")]) == 15
+    assert job["processedRows"] == 18
+
+
 # ---------------------------------------------------------------------- export round trip
 
 
