@@ -338,13 +338,18 @@ class ImportRun:
         in_process = self.total >= PROCESS_FROM_ROWS
 
         async def parse() -> list[ParsedRow]:
+            """The next batch, validated and checked against the file's earlier rows.
+            Batches are parsed one after another, in file order, while the previous one
+            is written."""
             records = await ctx.in_thread(_read_records, rows, size)
             if not records:
                 return []
             if in_process:
                 verdicts = await ctx.in_process(validate_records_compactly, self.rules, records)
-                return rebuild(records, verdicts)
-            return await ctx.in_thread(validate_records, self.rules, records)
+                parsed = rebuild(records, verdicts)
+            else:
+                parsed = await ctx.in_thread(validate_records, self.rules, records)
+            return self._check_in_file(seen, parsed)
 
         async def write_alone(parsed: list[ParsedRow]) -> BatchOutcome:
             async with ctx.write_session() as session:
@@ -381,7 +386,6 @@ class ImportRun:
             try:
                 while parsed := await next_batch:
                     next_batch = asyncio.ensure_future(parse())
-                    parsed = self._check_in_file(seen, parsed)
                     if shared is not None:
                         # (Inside one open transaction that holds locks on the job row,
                         # a progress write from another connection would wait forever.)
