@@ -133,21 +133,7 @@ def _same(key: str, current: Any, wanted: Any) -> bool:
 
 # The columns a new customer is written with, in one statement per batch.
 _CREATE_COLUMNS = (
-    "code",
-    "name",
-    "business_type",
-    "status",
-    "email",
-    "phone",
-    "tax_id",
-    "address_line1",
-    "address_line2",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "owner_id",
-    "credit_limit",
+    *UPDATABLE,
     "credit_outstanding",
     "search_text",
     "version",
