@@ -427,18 +427,14 @@ class ImportRun:
         halves at once on PostgreSQL (SQLite has one writer)."""
         scope = [Customer.import_job_id == self.ctx.job_id]
         touched = self.counts.created + self.counts.updated
-        async with self.ctx.write_session() as session:
-            parallel = (
-                session.get_bind().dialect.name == "postgresql"
-                and touched >= PARALLEL_CATEGORISATION_FROM
+        if self.dialect == "postgresql" and touched >= PARALLEL_CATEGORISATION_FROM:
+            await categorize_in_parts(
+                self.ctx.write_session, conditions=scope, parts=2, config=self.ctx.config
             )
-            if not parallel:
-                await categorize_customers(session, conditions=scope, config=self.ctx.config)
-                await session.commit()
-                return
-        await categorize_in_parts(
-            self.ctx.write_session, conditions=scope, parts=2, config=self.ctx.config
-        )
+            return
+        async with self.ctx.write_session() as session:
+            await categorize_customers(session, conditions=scope, config=self.ctx.config)
+            await session.commit()
 
     async def clear_row_errors(self) -> None:
         async with self.ctx.write_session() as session:

@@ -28,6 +28,7 @@ from models import (
     Order,
 )
 from models.enums import BusinessType, CustomerStatus, InteractionKind, OrderStatus, Role
+from resolvers import customer_import
 from schema.context import Context
 from tests.api import segment_fixtures as fx
 from tests.api.export_support import export_file
@@ -620,6 +621,22 @@ async def test_imported_customers_are_categorised(api):
     found = await customers(api)
     assert found["CT-1"].id in await fx.members(api, "business-type:small-business")
     assert found["CT-2"].id in await fx.members(api, "business-type:enterprise")
+
+
+async def test_a_large_imports_categorisation_split_in_halves_places_every_customer(
+    api, monkeypatch
+):
+    # given the threshold for a split pass lowered to a file of four (PostgreSQL only)
+    monkeypatch.setattr(customer_import, "PARALLEL_CATEGORISATION_FROM", 1)
+    rows = [f"Half {i},{kind},HF-{i},,,,,," for i, kind in
+            enumerate(["SME", "Enterprise", "Government", "Individual"])]  # fmt: skip
+    job = await run_import_details(api, csv_bytes(*rows))
+    assert counts(job) == (4, 0, 0, 0, 0)
+    found = await customers(api)
+    assert found["HF-0"].id in await fx.members(api, "business-type:small-business")
+    assert found["HF-1"].id in await fx.members(api, "business-type:enterprise")
+    assert found["HF-2"].id in await fx.members(api, "business-type:government")
+    assert found["HF-3"].id in await fx.members(api, "business-type:individual")
 
 
 async def test_customers_updated_by_import_are_recategorised(api):
