@@ -264,7 +264,7 @@ async def categorize_in_parts(
     """
     async with new_session() as session:
         await ensure_default_segments(session)
-        await ensure_location_segments(session, customer_scope=and_(*conditions))
+        await ensure_location_segments(session, customer_scope=_scope(None, conditions))
         await session.commit()
 
     async def part(number: int) -> None:
