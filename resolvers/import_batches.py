@@ -10,6 +10,7 @@ again against what now exists — never a duplicate, whatever the timing.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -141,6 +142,7 @@ _CREATE_COLUMNS = (
     "updated_at",
     "import_job_id",
 )
+_create_values = operator.itemgetter(*_CREATE_COLUMNS)
 
 
 class Batch:
@@ -468,7 +470,7 @@ class Batch:
             self.session,
             CUSTOMERS,
             _CREATE_COLUMNS,
-            [tuple(row[c] for c in _CREATE_COLUMNS) for row in rows.values()],
+            [_create_values(row) for row in rows.values()],
             skip_conflicts=True,
             returning=("id", "code"),
         )
