@@ -69,6 +69,11 @@ def _columns(
     return result
 
 
+def _names(dialect: Dialect, names: Sequence[str]) -> str:
+    """Names as the dialect quotes them where they need it ("row", "column")."""
+    return ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+
+
 def _pick(dialect: Dialect, column: Column[Any], n: int) -> str:
     sql_type = column.type.compile(dialect=dialect)
     if sql_type.startswith(_TEXT_TYPES):
@@ -87,11 +92,11 @@ async def _insert_postgresql(
     dialect = connection.dialect
     picks = ", ".join(_pick(dialect, table.c[name], n) for n, name in enumerate(columns))
     sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {picks} "
+        f"INSERT INTO {_names(dialect, [table.name])} ({_names(dialect, columns)}) SELECT {picks} "
         f"FROM jsonb_array_elements(CAST(:rows AS jsonb)) AS source(value){conflicts}"
     )
     if returning:
-        sql += f" RETURNING {', '.join(returning)}"
+        sql += f" RETURNING {_names(dialect, returning)}"
     result = await connection.execute(
         text(sql), {"rows": json.dumps(list(zip(*bound, strict=True)))}
     )
@@ -117,16 +122,18 @@ async def _insert_sqlite(
     above the largest id before the insert are this insert's (a new row's id is one above
     the largest); in a transaction that began without the lock, the insert fails on a
     concurrent write instead of claiming another's rows."""
+    dialect = connection.dialect
+    name = _names(dialect, [table.name])
     before = 0
     if returning:
-        before = await connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table.name}"))
+        before = await connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))
     rows = list(zip(*bound, strict=True))
     per_statement = max(1, _SQLITE_PARAMETERS // len(columns))
     one = f"({', '.join('?' for _ in columns)})"
     for start in range(0, len(rows), per_statement):
         chunk = rows[start : start + per_statement]
         await connection.exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"INSERT INTO {name} ({_names(dialect, columns)}) "
             f"VALUES {', '.join([one] * len(chunk))}{conflicts}",
             tuple(itertools.chain.from_iterable(chunk)),
         )
@@ -134,8 +141,8 @@ async def _insert_sqlite(
         return []
     picked = await connection.scalar(
         text(
-            f"SELECT json_group_array(json_array({', '.join(returning)})) "
-            f"FROM (SELECT * FROM {table.name} WHERE id > :before ORDER BY id)"
+            f"SELECT json_group_array(json_array({_names(dialect, returning)})) "
+            f"FROM (SELECT * FROM {name} WHERE id > :before ORDER BY id)"
         ),
         {"before": before},
     )

@@ -523,18 +523,19 @@ class Batch:
 async def record_row_errors(
     session: AsyncSession, *, job_id: int, errors: Sequence[RowError]
 ) -> None:
-    if errors:
-        await session.execute(
-            insert(ImportRowError.__table__),
-            [
-                {
-                    "job_id": job_id,
-                    "row": e.row,
-                    "column": e.column[:200] if e.column else None,
-                    "field": e.field,
-                    "message": e.message[:500],
-                    "code": e.code,
-                }
-                for e in errors
-            ],
-        )
+    await insert_rows(
+        session,
+        ImportRowError.__table__,
+        ("job_id", "row", "column", "field", "message", "code"),
+        [
+            (
+                job_id,
+                e.row,
+                e.column[:200] if e.column else None,
+                e.field,
+                e.message[:500],
+                e.code,
+            )
+            for e in errors
+        ],
+    )
