@@ -103,6 +103,21 @@ async def _insert_postgresql(
     return list(result.all()) if returning else []
 
 
+def _statement_sizes(rows: int, most: int) -> list[int]:
+    """Rows per statement: the largest power of two the parameter limit allows, then
+    the remainder in powers of two. The driver caches a prepared statement per distinct
+    text (128 per connection, a few MB each at this size); sizes that varied with every
+    batch would fill that cache, a handful of fixed sizes keep it small."""
+    largest = 1 << max(0, most.bit_length() - 1)
+    sizes = [largest] * (rows // largest)
+    remainder = rows % largest
+    while remainder:
+        size = 1 << (remainder.bit_length() - 1)
+        sizes.append(size)
+        remainder -= size
+    return sizes
+
+
 async def _insert_sqlite(
     connection: AsyncConnection,
     table: Table,
@@ -111,8 +126,8 @@ async def _insert_sqlite(
     conflicts: str,
     returning: Sequence[str],
 ) -> list[Any]:
-    """Multi-row ``VALUES`` statements, each as many rows as SQLite's parameter limit
-    allows, and the inserted rows read back as one JSON value.
+    """Multi-row ``VALUES`` statements within SQLite's parameter limit, and the inserted
+    rows read back as one JSON value.
 
     Never one statement step per row: the driver releases the GIL around every step, and
     while any other thread of this process runs Python, each step waits up to the GIL's
@@ -128,10 +143,11 @@ async def _insert_sqlite(
     if returning:
         before = await connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))
     rows = list(zip(*bound, strict=True))
-    per_statement = max(1, _SQLITE_PARAMETERS // len(columns))
     one = f"({', '.join('?' for _ in columns)})"
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start : start + per_statement]
+    start = 0
+    for size in _statement_sizes(len(rows), _SQLITE_PARAMETERS // len(columns)):
+        chunk = rows[start : start + size]
+        start += size
         await connection.exec_driver_sql(
             f"INSERT INTO {name} ({_names(dialect, columns)}) "
             f"VALUES {', '.join([one] * len(chunk))}{conflicts}",
