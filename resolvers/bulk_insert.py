@@ -48,11 +48,12 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _columns(
+def _bound_rows(
     dialect: Dialect, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[Sequence[Any]]:
-    """The rows as one sequence per column, each value bound the way SQLAlchemy binds it
-    and then made JSON-ready."""
+) -> list[tuple[Any, ...]]:
+    """The rows with each value bound the way SQLAlchemy binds it and then made
+    JSON-ready; processed column by column, so each column's processor is looked up
+    once."""
     result: list[Sequence[Any]] = []
     for name, column in zip(columns, zip(*rows, strict=True), strict=True):
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
@@ -66,7 +67,7 @@ def _columns(
             if value not in done:
                 done[value] = _json_value(process(value) if process else value)
         result.append([done[value] for value in column])
-    return result
+    return list(zip(*result, strict=True))
 
 
 def _names(dialect: Dialect, names: Sequence[str]) -> str:
@@ -85,7 +86,7 @@ async def _insert_postgresql(
     connection: AsyncConnection,
     table: Table,
     columns: Sequence[str],
-    bound: list[Sequence[Any]],
+    bound: list[tuple[Any, ...]],
     conflicts: str,
     returning: Sequence[str],
 ) -> list[Any]:
@@ -97,9 +98,7 @@ async def _insert_postgresql(
     )
     if returning:
         sql += f" RETURNING {_names(dialect, returning)}"
-    result = await connection.execute(
-        text(sql), {"rows": json.dumps(list(zip(*bound, strict=True)))}
-    )
+    result = await connection.execute(text(sql), {"rows": json.dumps(bound)})
     return list(result.all()) if returning else []
 
 
@@ -122,7 +121,7 @@ async def _insert_sqlite(
     connection: AsyncConnection,
     table: Table,
     columns: Sequence[str],
-    bound: list[Sequence[Any]],
+    bound: list[tuple[Any, ...]],
     conflicts: str,
     returning: Sequence[str],
 ) -> list[Any]:
@@ -142,11 +141,10 @@ async def _insert_sqlite(
     before = 0
     if returning:
         before = await connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {name}"))
-    rows = list(zip(*bound, strict=True))
     one = f"({', '.join('?' for _ in columns)})"
     start = 0
-    for size in _statement_sizes(len(rows), _SQLITE_PARAMETERS // len(columns)):
-        chunk = rows[start : start + size]
+    for size in _statement_sizes(len(bound), _SQLITE_PARAMETERS // len(columns)):
+        chunk = bound[start : start + size]
         start += size
         await connection.exec_driver_sql(
             f"INSERT INTO {name} ({_names(dialect, columns)}) "
@@ -180,7 +178,7 @@ async def insert_rows(
     if not rows:
         return []
     connection = await session.connection()
-    bound = _columns(connection.dialect, table, columns, rows)
+    bound = _bound_rows(connection.dialect, table, columns, rows)
     conflicts = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     insert = _insert_postgresql if connection.dialect.name == "postgresql" else _insert_sqlite
     return await insert(connection, table, columns, bound, conflicts, returning)
