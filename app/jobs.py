@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.collector import tune_collector
 from app.db import Database
 from app.domain_config import domain_config
 from app.pubsub import EventHub
@@ -34,6 +36,8 @@ from resolvers.ports import EventPublisher
 logger = logging.getLogger("crm.jobs")
 T = TypeVar("T")
 REPORT_INTERVAL = 0.25
+# Our top-level packages: safe to import in the fork server.
+_OWN_PACKAGES = frozenset({"app", "models", "resolvers", "schema", "scripts"})
 
 
 class RunningJob:
@@ -79,18 +83,34 @@ class RunningJob:
 
 def helper_context() -> Any:
     """How helper processes start: forked from a fork server that has already imported
-    the job handlers' modules, so a helper is ready in milliseconds instead of paying a
-    fresh interpreter's imports (a second or more) at the start of every large import.
+    the app, so a helper is ready in milliseconds instead of paying a fresh
+    interpreter's imports (0.7 s for the app alone) at the start of every large import.
     The fork server is itself a fresh interpreter, started once per server process: this
     process has threads and open connections that a plain fork would copy. Where there
     is no fork server (Windows), every helper is spawned."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    # "__main__" too: a started process imports the main module unless its parent has.
-    handlers = sorted({handler.__module__ for handler in job_domain.JOB_KINDS.values()})
-    context.set_forkserver_preload(["__main__", *handlers])
+    context.set_forkserver_preload(_preload())
     return context
+
+
+def _preload() -> list[str]:
+    """What the fork server imports: the job handlers' modules, and what a helper
+    imports when it re-runs the main module, as every started process does.
+
+    Preloading "__main__" does nothing (the fork server is never told the main module's
+    path), so the app's modules are named, and the main module itself when it is one
+    of ours and run by name (``python -m scripts.benchmark``): its code is run again in
+    each helper, but its imports are then already there. Other main modules are not
+    imported here: their code may not wait for ``__name__ == "__main__"``."""
+    handlers = {handler.__module__ for handler in job_domain.JOB_KINDS.values()}
+    modules = ["app.main", "app.cli", *sorted(handlers)]
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    name = getattr(spec, "name", None) or ""
+    if name.split(".")[0] in _OWN_PACKAGES and not name.endswith("__main__"):
+        modules.append(name)
+    return modules
 
 
 class JobRunner:
@@ -132,7 +152,7 @@ class JobRunner:
         deserve a core of its own (validating a large import)."""
         if self._processes is None:
             self._processes = concurrent.futures.ProcessPoolExecutor(
-                max_workers=1, mp_context=helper_context()
+                max_workers=1, mp_context=helper_context(), initializer=tune_collector
             )
         return self._processes
 

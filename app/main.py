@@ -26,6 +26,7 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from app.access_guard import AccessGuards, ConnectionContext
 from app.auth import actor_for_token, bearer_token
+from app.collector import tune_collector
 from app.downloads import download_endpoint
 from app.http_conformance import GraphQLOverHTTP
 from app.platform import Platform, create_platform
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None, *, background: bool = True) -> 
     """The application. ``background=False`` leaves job workers and the scheduler off
     (benchmarks, and tests that drive jobs by hand)."""
     settings = settings or get_settings()
+    tune_collector()
     platform = create_platform(settings)
     db = platform.db
     count_request_statements(db.engine)
