@@ -21,7 +21,7 @@ import csv
 import datetime as dt
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import astuple
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,9 @@ PROCESS_FROM_BYTES = 256 * 1024  # about 2,000 rows: worth starting the helper e
 # Below this many created or updated customers, a second connection is not worth it.
 PARALLEL_CATEGORISATION_FROM = 5000
 CONCURRENT_BATCHES = 2  # PostgreSQL: batch transactions written at the same time
+# Batches validated ahead of the writes: enough that neither the helper nor the writer
+# waits for the other, a few thousand rows in memory.
+READ_AHEAD = 2
 
 
 def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
@@ -88,6 +91,19 @@ def _scan(table: CsvTable | XlsxTable) -> tuple[list[str], int]:
         return first[1], declared - 1 if declared else -1
     count = sum(1 for _, cells in rows if not is_blank(cells))
     return first[1], count
+
+
+async def _all(*steps: Awaitable[Any]) -> list[Any]:
+    """The steps' results, run at once. Cancelled, it still waits for every step to end:
+    a thread or the helper cannot be stopped halfway, and the caller must not go on to
+    reuse the file while one is still reading it."""
+    futures = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.wait(futures)
+    except asyncio.CancelledError:
+        await asyncio.wait(futures)
+        raise
+    return [future.result() for future in futures]
 
 
 def _read_records(rows: Iterator[tuple[int, list[str]]], size: int) -> list[tuple[int, list[str]]]:
@@ -332,24 +348,38 @@ class ImportRun:
             write=write,
             known=self.known,
         )
-        # The next batch is read and validated while this one is written. A large file is
-        # validated in a helper process, so validation (pure Python) and the writes (the
-        # event loop and the driver) each have a core.
+        # Batches are read, validated and checked against the file's earlier rows in file
+        # order, up to READ_AHEAD batches ahead of the writes. A large file is validated in
+        # a helper process, so validation (pure Python) and the writes (the event loop and
+        # the driver) each have a core; the next batch is read while one is validated.
         in_process = self.total >= PROCESS_FROM_ROWS
+        ready: asyncio.Queue[list[ParsedRow] | BaseException] = asyncio.Queue(READ_AHEAD)
 
-        async def parse() -> list[ParsedRow]:
-            """The next batch, validated and checked against the file's earlier rows.
-            Batches are parsed one after another, in file order, while the previous one
-            is written."""
-            records = await ctx.in_thread(_read_records, rows, size)
+        async def validate(records: list[tuple[int, list[str]]]) -> list[ParsedRow]:
             if not records:
                 return []
             if in_process:
                 verdicts = await ctx.in_process(validate_records_compactly, self.rules, records)
-                parsed = rebuild(records, verdicts)
-            else:
-                parsed = await ctx.in_thread(validate_records, self.rules, records)
-            return self._check_in_file(seen, parsed)
+                return rebuild(records, verdicts)
+            return await ctx.in_thread(validate_records, self.rules, records)
+
+        async def read_ahead() -> None:
+            try:
+                [records] = await _all(ctx.in_thread(_read_records, rows, size))
+                while records:
+                    parsed, records = await _all(
+                        validate(records), ctx.in_thread(_read_records, rows, size)
+                    )
+                    await ready.put(self._check_in_file(seen, parsed))
+                await ready.put([])
+            except Exception as exc:  # the writes stop at it, in file order
+                await ready.put(exc)
+
+        async def next_batch() -> list[ParsedRow]:
+            item = await ready.get()
+            if isinstance(item, BaseException):
+                raise item
+            return item
 
         async def write_alone(parsed: list[ParsedRow]) -> BatchOutcome:
             async with ctx.write_session() as session:
@@ -378,14 +408,13 @@ class ImportRun:
         in_flight: collections.deque[tuple[list[ParsedRow], asyncio.Task[BatchOutcome]]] = (
             collections.deque()
         )
-        next_batch = asyncio.ensure_future(parse())
+        reader = asyncio.ensure_future(read_ahead())
         async with contextlib.AsyncExitStack() as stack:
             shared = (
                 await stack.enter_async_context(ctx.write_session()) if one_transaction else None
             )
             try:
-                while parsed := await next_batch:
-                    next_batch = asyncio.ensure_future(parse())
+                while parsed := await next_batch():
                     if shared is not None:
                         # (Inside one open transaction that holds locks on the job row,
                         # a progress write from another connection would wait forever.)
@@ -400,8 +429,9 @@ class ImportRun:
                     oldest, task = in_flight.popleft()
                     await settle(oldest, await task, progress=True)
             finally:
-                with contextlib.suppress(Exception):
-                    await next_batch  # the thread finishes its batch either way
+                # The reading thread and the helper finish the batch they have either way.
+                reader.cancel()
+                await asyncio.gather(reader, return_exceptions=True)
                 for _, task in in_flight:
                     with contextlib.suppress(Exception):
                         await task  # a batch already sent commits or rolls back whole
