@@ -408,11 +408,11 @@ class ImportRun:
         in_flight: collections.deque[tuple[list[ParsedRow], asyncio.Task[BatchOutcome]]] = (
             collections.deque()
         )
-        reader = asyncio.ensure_future(read_ahead())
         async with contextlib.AsyncExitStack() as stack:
             shared = (
                 await stack.enter_async_context(ctx.write_session()) if one_transaction else None
             )
+            reader = asyncio.ensure_future(read_ahead())
             try:
                 while parsed := await next_batch():
                     if shared is not None:
