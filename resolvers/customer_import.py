@@ -353,11 +353,9 @@ class ImportRun:
         # a helper process, so validation (pure Python) and the writes (the event loop and
         # the driver) each have a core; the next batch is read while one is validated.
         in_process = self.total >= PROCESS_FROM_ROWS
-        ready: asyncio.Queue[list[ParsedRow] | BaseException] = asyncio.Queue(READ_AHEAD)
+        ready: asyncio.Queue[list[ParsedRow] | Exception] = asyncio.Queue(READ_AHEAD)
 
         async def validate(records: list[tuple[int, list[str]]]) -> list[ParsedRow]:
-            if not records:
-                return []
             if in_process:
                 verdicts = await ctx.in_process(validate_records_compactly, self.rules, records)
                 return rebuild(records, verdicts)
@@ -377,7 +375,7 @@ class ImportRun:
 
         async def next_batch() -> list[ParsedRow]:
             item = await ready.get()
-            if isinstance(item, BaseException):
+            if isinstance(item, Exception):
                 raise item
             return item
 
